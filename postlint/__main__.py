@@ -1,0 +1,5 @@
+"""`python -m postlint` entry point."""
+
+from postlint.cli import main
+
+main()
