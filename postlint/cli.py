@@ -1,0 +1,285 @@
+"""The `postlint` command: thin click commands; each imports what it needs when it runs.
+
+`postlint PATH...` is `postlint check PATH...`. Exit codes: 0 nothing at or above the
+fail level, 1 problems at or above it, 2 usage, config or environment errors (and bugs,
+which print one line and where the traceback went).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from postlint import __version__
+from postlint.errors import PostlintError
+
+FORMATS = ("text", "concise", "json")
+SEVERITY_CHOICES = ("error", "warning", "info")
+
+
+class DefaultGroup(click.Group):
+    """A group that runs `check` when the first argument is not a command, and turns
+    errors into one line: user errors exit 2, bugs say so and where the traceback is."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PostlintError as exc:
+            click.echo(f"postlint: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("postlint: interrupted", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # a bug: never a bare traceback
+            fd, path = tempfile.mkstemp(prefix="postlint-crash-", suffix=".txt")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(f"postlint {__version__}, Python {sys.version}\n")
+                fh.write(" ".join(sys.argv) + "\n\n")
+                traceback.print_exc(file=fh)
+            click.echo(
+                f"postlint: internal error ({type(exc).__name__}: {exc}). This is a bug; "
+                f"the traceback is in {path}",
+                err=True,
+            )
+            ctx.exit(2)
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="postlint")
+def cli() -> None:
+    """Lint social-media post drafts before they are published.
+
+    `postlint PATH...` checks drafts (.txt, .md, .csv, .jsonl) in files and folders.
+    """
+
+
+def _use_color(choice: str) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Use this config file instead of the nearest one.",
+)
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITY_CHOICES),
+    help="Lowest severity that fails the run (default: config, else warning).",
+)
+@click.option("--select", multiple=True, help="Enable these rules or packs (comma-separated).")
+@click.option("--ignore", multiple=True, help="Disable these rules or packs (comma-separated).")
+@click.option(
+    "--platform",
+    "platforms",
+    multiple=True,
+    help="Platforms the drafts will be published on, where a draft does not say.",
+)
+@click.option("--stdin-filename", help="Name of the draft read from `-` (config and reports).")
+@click.option("--statistics", is_flag=True, help="Print a count per rule instead of problems.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes and write the files.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply unsafe fixes too.")
+@click.option("--diff", is_flag=True, help="Print what --fix would change; write nothing.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
+@click.option("--quiet", "-q", is_flag=True, help="Print problems only, no summary.")
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the text output.",
+)
+def check(
+    paths: tuple[str, ...],
+    config_path: Path | None,
+    output_format: str,
+    fail_on: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    platforms: tuple[str, ...],
+    stdin_filename: str | None,
+    statistics: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    exit_zero: bool,
+    quiet: bool,
+    color: str,
+) -> None:
+    """Lint drafts in PATHS (files or folders; `-` reads standard input)."""
+    from postlint.config import CommandLine, Resolver
+    from postlint.drafts import normalize_platforms
+    from postlint.packs import SEVERITY_RANK
+    from postlint.report import Summary, get_reporter
+    from postlint.runner import STDIN, discover, run
+
+    platform_names, error = normalize_platforms(list(_split(platforms)))
+    if error:
+        raise click.BadParameter(error, param_hint="--platform")
+    resolver = Resolver(
+        config_path,
+        CommandLine(_split(select), _split(ignore), platform_names, fail_on),
+    )
+    if config_path is not None and not config_path.is_file():
+        raise click.BadParameter(f"{config_path}: no such file", param_hint="--config")
+    paths = paths or (".",)
+    read_stdin = STDIN in paths
+    found = discover([p for p in paths if p != STDIN], resolver)
+    for notice in found.notices:
+        click.echo(f"postlint: {notice}", err=True)
+    for missing in found.missing:
+        click.echo(f"postlint: error: {missing}: no such file or folder", err=True)
+    stdin = sys.stdin.buffer.read() if read_stdin else None
+    stream = sys.stdout
+    reporter = get_reporter(output_format, stream, _use_color(color))
+    summary = Summary()
+    failed = False
+    for result in run(found.files, resolver, stdin=stdin, stdin_filename=stdin_filename):
+        for notice in result.source.notices:
+            click.echo(f"postlint: {result.source.display}: {notice}", err=True)
+        if fix or diff:
+            from postlint.fixes import fix_result
+
+            result = fix_result(
+                result,
+                resolver,
+                unsafe=unsafe_fixes,
+                diff=diff,
+                to_stdout=result.source.path is None,
+                summary=summary,
+            )
+        fixable = sum(1 for p in result.problems if p.fix and (p.fix.safe or unsafe_fixes))
+        summary.add(result.problems, fixable)
+        level = SEVERITY_RANK[resolver.fail_on(result.config)]
+        if any(SEVERITY_RANK.get(p.severity, 2) >= level for p in result.problems):
+            failed = True
+        if not statistics and not (diff and output_format == "text"):
+            reporter.file(result)
+    if statistics:
+        _print_statistics(summary)
+    elif not quiet or output_format != "text":
+        reporter.finish(summary)
+    if found.missing:
+        sys.exit(2)
+    sys.exit(1 if failed and not exit_zero else 0)
+
+
+def _print_statistics(summary: Any) -> None:
+    width = max((len(r) for r in summary.by_rule), default=4)
+    for rule, count in summary.by_rule.most_common():
+        click.echo(f"{count:>6}  {rule:<{width}}  [{summary.rule_severity[rule]}]")
+
+
+def _resolver(config_path: Path | None) -> Any:
+    from postlint.config import Resolver
+
+    return Resolver(config_path)
+
+
+@cli.command(name="rules")
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False, exists=True)
+)
+@click.option(
+    "--format", "-f", "output_format", type=click.Choice(["text", "json"]), default="text"
+)
+def rules_command(config_path: Path | None, output_format: str) -> None:
+    """List every rule: name, pack, kind, severity, and whether the config enables it."""
+    import json
+
+    resolver = _resolver(config_path)
+    config = resolver.config_for(None)
+    resolver.validate(config)
+    catalog = resolver.catalog(config)
+    catalog.add_plugins()
+    enabled = {r.name: r for r in resolver.rules_for(config, None)}
+    rows = []
+    for name in catalog.names():
+        rule = enabled.get(name, catalog.rules[name])
+        rows.append(
+            {
+                "name": name,
+                "pack": rule.pack,
+                "kind": rule.kind,
+                "severity": rule.severity,
+                "enabled": name in enabled,
+                "what": rule.doc.what,
+            }
+        )
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    widths = {
+        k: max(len(k), *(len(str(r[k])) for r in rows))
+        for k in ("name", "pack", "kind", "severity")
+    }
+    header = "  ".join(k.upper().ljust(widths[k]) for k in widths) + "  ON"
+    click.echo(header)
+    for r in rows:
+        cells = "  ".join(str(r[k]).ljust(widths[k]) for k in widths)
+        click.echo(f"{cells}  {'on' if r['enabled'] else 'off'}")
+
+
+@cli.command()
+@click.argument("rule_name", metavar="RULE")
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False, exists=True)
+)
+def explain(rule_name: str, config_path: Path | None) -> None:
+    """Explain a rule: what it does, why, its source, an example and what to write instead."""
+    from postlint.explain import explain_rule
+
+    click.echo(explain_rule(rule_name, _resolver(config_path)))
+
+
+@cli.command(name="check-config")
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False, exists=True)
+)
+def check_config(config_path: Path | None) -> None:
+    """Validate the config (and the rule packs it uses) without linting."""
+    resolver = _resolver(config_path)
+    config = resolver.config_for(None)
+    resolver.validate(config)
+    rules = resolver.rules_for(config, None)
+    click.echo(f"{config.display}: ok ({len(rules)} rules enabled)")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="postlint")

@@ -1,0 +1,284 @@
+"""Rule packs: find them (built-in, project folders, entry points) and load rule TOML → Rule.
+
+A pack is a folder of rule files; a rule file's stem is the rule's name. An optional
+`pack.toml` in the folder describes the pack (`description`, `conflicts`). Rule files
+are read once per process; a rule's kind module is imported (and its options
+validated) only when the rule is enabled.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import string
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from postlint._toml import tomllib
+from postlint.errors import ConfigError
+from postlint.kinds import build_options, did_you_mean, load_kind
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_RULE_KEYS = ("kind", "severity", "message", "options", "doc", "default", "applies-to", "conflicts")
+_DOC_KEYS = ("what", "why", "source", "example", "use_instead", "notes")
+_APPLIES_KEYS = ("post-kinds", "platforms")
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    """A rule's documentation: What it does / Why / Source / Example / Use instead."""
+
+    what: str
+    why: str
+    source: str
+    example: str
+    use_instead: str
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: a kind with options, a severity, a message template and its docs."""
+
+    name: str
+    pack: str
+    kind: str
+    severity: Severity
+    message: str
+    doc: RuleDoc
+    path: Path
+    raw_options: Mapping[str, Any]
+    #: enabled when its pack is extended (false: opt in by name)
+    default: bool = True
+    #: only posts of these kinds (`post`, `reply`, …); empty: all
+    post_kinds: tuple[str, ...] = ()
+    #: only posts published on these platforms; empty: all
+    platforms: tuple[str, ...] = ()
+    #: rules or packs this rule contradicts
+    conflicts: tuple[str, ...] = ()
+    #: the validated Options instance; None until the rule is built (enabled)
+    options: Any = field(default=None, compare=False)
+    needs: frozenset[str] = frozenset()
+    #: the kind module, once built
+    module: Any = field(default=None, compare=False, repr=False)
+
+    def build(self, overrides: Mapping[str, Any] | None = None, where: str | None = None) -> Rule:
+        """Import the kind, validate options (plus config overrides) → a runnable rule."""
+        module = load_kind(self.kind, str(self.path))
+        options = build_options(module.Options, self.raw_options, f"{self.path}: options")
+        if overrides:
+            options = build_options(
+                module.Options, overrides, where or f"rules.{self.name}", base=options
+            )
+        fields = set(module.FIELDS) | {f.name for f in dataclasses.fields(options)}
+        _check_template(self.message, fields, f"{self.path}: message")
+        return dataclasses.replace(
+            self, options=options, needs=frozenset(module.NEEDS), module=module
+        )
+
+
+    def with_message(self, message: str, where: str) -> Rule:
+        """The rule with another message template (checked against the kind's fields)."""
+        fields = set(self.module.FIELDS) | {f.name for f in dataclasses.fields(self.options)}
+        _check_template(message, fields, where)
+        return dataclasses.replace(self, message=message)
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A folder of rules."""
+
+    name: str
+    path: Path
+    description: str = ""
+    conflicts: tuple[str, ...] = ()
+    rules: tuple[str, ...] = ()
+
+
+def _check_template(template: str, fields: set[str], where: str) -> None:
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise ConfigError(f"{where}: invalid template {template!r}: {exc}") from None
+    for _, name, _, _ in parsed:
+        if name is None:
+            continue
+        base = name.split(".")[0].split("[")[0]
+        if base not in fields:
+            raise ConfigError(
+                f"{where}: unknown field {{{base}}}{did_you_mean(base, fields)}"
+                f" (available: {', '.join(sorted(fields))})"
+            )
+
+
+def builtin_rules_dir() -> Path:
+    """The shipped packs: inside the wheel, or the repository's `rules/` (editable)."""
+    here = Path(__file__).resolve().parent
+    wheel = here / "_rules"
+    return wheel if wheel.is_dir() else here.parent / "rules"
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _str_list(value: Any, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
+    return tuple(value)
+
+
+def load_rule(path: Path, pack: str) -> Rule:
+    """Read one rule file; every problem is a ConfigError naming the file and key."""
+    data = _read_toml(path)
+    name = path.stem
+    if not _NAME.match(name):
+        raise ConfigError(f"{path}: rule names are kebab-case (a-z, 0-9, -), got {name!r}")
+    for key in data:
+        if key not in _RULE_KEYS:
+            raise ConfigError(f"{path}: {key}: unknown key{did_you_mean(key, _RULE_KEYS)}")
+    kind = data.get("kind")
+    if not isinstance(kind, str):
+        raise ConfigError(f"{path}: kind: expected the name of a kind, got {kind!r}")
+    severity = data.get("severity", "warning")
+    if severity not in SEVERITIES:
+        raise ConfigError(
+            f"{path}: severity: expected error, warning or info, got {severity!r}"
+            f"{did_you_mean(str(severity), SEVERITIES)}"
+        )
+    message = data.get("message")
+    if not isinstance(message, str) or not message:
+        raise ConfigError(f"{path}: message: expected a message template, got {message!r}")
+    options = data.get("options", {})
+    if not isinstance(options, dict):
+        raise ConfigError(f"{path}: options: expected a table, got {options!r}")
+    doc = data.get("doc", {})
+    if not isinstance(doc, dict):
+        raise ConfigError(f"{path}: doc: expected a table")
+    for key in doc:
+        if key not in _DOC_KEYS:
+            raise ConfigError(f"{path}: doc.{key}: unknown key{did_you_mean(key, _DOC_KEYS)}")
+    for key in ("what", "why", "source", "example", "use_instead"):
+        if not isinstance(doc.get(key), str) or not doc[key].strip():
+            raise ConfigError(f"{path}: doc.{key}: every rule documents {key} (a string)")
+    applies = data.get("applies-to", {})
+    if not isinstance(applies, dict):
+        raise ConfigError(f"{path}: applies-to: expected a table")
+    for key in applies:
+        if key not in _APPLIES_KEYS:
+            raise ConfigError(
+                f"{path}: applies-to.{key}: unknown key{did_you_mean(key, _APPLIES_KEYS)}"
+            )
+    default = data.get("default", True)
+    if not isinstance(default, bool):
+        raise ConfigError(f"{path}: default: expected true or false, got {default!r}")
+    return Rule(
+        name=name,
+        pack=pack,
+        kind=kind,
+        severity=severity,
+        message=message,
+        doc=RuleDoc(**{k: str(v) for k, v in doc.items()}),
+        path=path,
+        raw_options=options,
+        default=default,
+        post_kinds=_str_list(applies.get("post-kinds", []), f"{path}: applies-to.post-kinds"),
+        platforms=_str_list(applies.get("platforms", []), f"{path}: applies-to.platforms"),
+        conflicts=_str_list(data.get("conflicts", []), f"{path}: conflicts"),
+    )
+
+
+def load_pack(path: Path, name: str | None = None) -> tuple[Pack, list[Rule]]:
+    """Load every rule file of the pack folder `path`."""
+    if not path.is_dir():
+        raise ConfigError(f"{path}: rule pack folder not found")
+    name = name or path.name
+    meta: dict[str, Any] = {}
+    if (path / "pack.toml").is_file():
+        meta = _read_toml(path / "pack.toml")
+    rules = [load_rule(p, name) for p in sorted(path.glob("*.toml")) if p.name != "pack.toml"]
+    pack = Pack(
+        name=name,
+        path=path,
+        description=str(meta.get("description", "")),
+        conflicts=_str_list(meta.get("conflicts", []), f"{path / 'pack.toml'}: conflicts"),
+        rules=tuple(r.name for r in rules),
+    )
+    return pack, rules
+
+
+@dataclass
+class Catalog:
+    """Every rule postlint knows in this run: built-in packs, project packs, plugins."""
+
+    packs: dict[str, Pack] = field(default_factory=dict)
+    rules: dict[str, Rule] = field(default_factory=dict)
+
+    def add_pack(self, path: Path, name: str | None = None) -> Pack:
+        """Add a pack folder; a rule name already taken by another pack is an error."""
+        pack, rules = load_pack(path, name)
+        if pack.name in self.packs and self.packs[pack.name].path != pack.path:
+            raise ConfigError(
+                f"{path}: a pack named {pack.name!r} is already loaded from "
+                f"{self.packs[pack.name].path}"
+            )
+        for rule in rules:
+            other = self.rules.get(rule.name)
+            if other is not None and other.path != rule.path:
+                raise ConfigError(
+                    f"{rule.path}: rule name {rule.name!r} is already used by {other.path}"
+                )
+            self.rules[rule.name] = rule
+        self.packs[pack.name] = pack
+        return pack
+
+    def names(self) -> list[str]:
+        return sorted(self.rules)
+
+    def add_plugins(self) -> None:
+        """Add packs registered by installed plugins (entry points; looked up on demand,
+        since scanning installed distributions costs start-up time)."""
+        if self.plugins_loaded:
+            return
+        self.plugins_loaded = True
+        for path in _plugin_pack_dirs():
+            self.add_pack(path)
+
+    plugins_loaded: bool = False
+
+
+def builtin_catalog(extra_packs: Iterable[Path] = ()) -> Catalog:
+    """The catalog of shipped packs and the given project packs (plugins on demand)."""
+    catalog = Catalog()
+    root = builtin_rules_dir()
+    if root.is_dir():
+        for path in sorted(p for p in root.iterdir() if p.is_dir()):
+            catalog.add_pack(path)
+    for path in extra_packs:
+        catalog.add_pack(path)
+    return catalog
+
+
+def _plugin_pack_dirs() -> list[Path]:
+    from importlib.metadata import entry_points
+
+    dirs = []
+    for ep in entry_points(group="postlint.packs"):
+        target = ep.load()
+        file = getattr(target, "__file__", None)
+        dirs.append(Path(file).parent if file else Path(str(target)))
+    return dirs

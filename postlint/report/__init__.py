@@ -1,0 +1,61 @@
+"""Output formats: one module per format, each with a `Reporter`; imported only when used."""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TextIO
+
+from postlint.linter import Problem
+
+#: format name → module; every module defines `Reporter(stream, color)`
+FORMATS: dict[str, str] = {
+    "text": "postlint.report.text",
+    "concise": "postlint.report.concise",
+    "json": "postlint.report.json",
+}
+
+
+@dataclass
+class Summary:
+    """Totals of one run, for the closing line and the exit code."""
+
+    files: int = 0
+    files_with_problems: int = 0
+    by_severity: Counter[str] = field(default_factory=Counter)
+    by_rule: Counter[str] = field(default_factory=Counter)
+    rule_severity: dict[str, str] = field(default_factory=dict)
+    fixable: int = 0
+    fixed: int = 0
+
+    def add(self, problems: list[Problem], fixable: int) -> None:
+        self.files += 1
+        if problems:
+            self.files_with_problems += 1
+        for p in problems:
+            self.by_severity[p.severity] += 1
+            self.by_rule[p.rule] += 1
+            self.rule_severity[p.rule] = p.severity
+        self.fixable += fixable
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_severity.values())
+
+
+class Reporter(Protocol):
+    def __init__(self, stream: TextIO, color: bool) -> None: ...
+    def file(self, result: Any) -> None: ...
+    def finish(self, summary: Summary) -> None: ...
+
+
+def get_reporter(name: str, stream: TextIO, color: bool) -> Reporter:
+    """Build the reporter of format `name`."""
+    module = importlib.import_module(FORMATS[name])
+    reporter: Reporter = module.Reporter(stream, color)
+    return reporter
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
