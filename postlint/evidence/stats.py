@@ -316,7 +316,7 @@ def verdict(
 ) -> str:
     """The row's finding in words; it describes an association, never a cause."""
     c = comparison
-    sizes = f"n = {c.flagged} flagged, {c.passed} passed"
+    sizes = f"n = {c.flagged:,} flagged, {c.passed:,} passed"
     if p_adjusted is None or c.effect_size is None:
         return f"too few posts to test ({sizes}; minimum {min_posts} each)"
     if p_adjusted >= ALPHA:
