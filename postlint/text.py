@@ -1,15 +1,56 @@
-"""Social text model: graphemes, mentions, hashtags, URLs and emoji, with spans.
+"""Social text model: graphemes, mentions, hashtags, cashtags, URLs and emoji, with spans.
 
-Minimal first version; the full twitter-text-conformant model replaces the
-internals while keeping `TextView` and `Entity` as the kinds' interface.
+Three layers, all pure functions of the text:
+
+- `TextView`: the lazily computed views every rule kind shares (generic, "any platform").
+- twitter-text's API in snake_case (`extract_*`, `is_valid_*`, `parse_tweet`): X-exact, checked
+  against twitter-text's conformance suite (tests/test_text_conformance.py).
+- per-platform helpers: `count`/`cut_offset` (length units) and `handle_problem` (handle syntax).
+
+Platform facts come from ../shared/reference/platforms.md (cited as "platforms.md §n"); the
+twitter-text rules follow its Ruby/JS sources (v3.1.0, Apache-2.0), whose data (configs, TLD
+lists) ships in postlint/data/twitter_text/. Offsets are code points unless a name says otherwise.
+Every regex is compiled once, on first use; `emoji` is imported only when emoji are needed.
 """
 
 from __future__ import annotations
 
-from functools import cached_property
-from typing import NamedTuple
+import json
+import unicodedata
+from collections.abc import Iterable, Iterator
+from functools import cache, cached_property
+from importlib import resources
+from typing import Any, NamedTuple, TypedDict
 
 import regex
+
+__all__ = [
+    "UNITS",
+    "Entity",
+    "TextView",
+    "TweetParse",
+    "TwitterTextConfig",
+    "count",
+    "cut_offset",
+    "extract_cashtags",
+    "extract_cashtags_with_indices",
+    "extract_hashtags",
+    "extract_hashtags_with_indices",
+    "extract_mentioned_screen_names",
+    "extract_mentioned_screen_names_with_indices",
+    "extract_mentions_or_lists_with_indices",
+    "extract_reply_screen_name",
+    "extract_urls",
+    "extract_urls_with_indices",
+    "handle_problem",
+    "is_valid_handle",
+    "is_valid_hashtag",
+    "is_valid_list",
+    "is_valid_url",
+    "is_valid_username",
+    "parse_tweet",
+    "twitter_text_config",
+]
 
 
 class Entity(NamedTuple):
@@ -20,43 +61,959 @@ class Entity(NamedTuple):
     text: str
 
 
+# --------------------------------------------------------------------------------------------
+# Character classes (twitter-text rb/lib/twitter-text/regex.rb, v3.1.0)
+
+# White_Space code points ("UNICODE_SPACES").
+_SPACES = "\t\n\x0b\x0c\r \x85\xa0\u1680\u180e\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# Bidi marks, embeddings and isolates ("DIRECTIONAL_CHARACTERS").
+_DIRECTIONAL = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# Not allowed in a post at all ("INVALID_CHARACTERS": BOMs and U+FFFF).
+_INVALID = "\ufffe\ufeff\uffff"
+_INVALID_SET = frozenset(_INVALID)
+# ASCII punctuation, escaped for use inside a character class.
+_PUNCT = r"!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~"
+_CTRL = "\x00-\x1f\x7f"
+# Latin letters with accents, without U+00D7 and U+00F7 ("LATIN_ACCENTS").
+_LATIN_ACCENTS = (
+    "\xc0-\xd6\xd8-\xf6\xf8-\xff\u0100-\u024f\u0253\u0254\u0256\u0257\u0259\u025b\u0263"
+    "\u0268\u026f\u0272\u0289\u028b\u02bb\u0300-\u036f\u1e00-\u1eff"
+)
+# Hashtag letters, numerals and the "special" characters allowed inside a hashtag
+# (platforms.md §1.1). twitter-text adds a generated list of letters newer than its regex
+# engine's Unicode tables; the `regex` module's current Unicode data already has them.
+_HT_LETTERS = r"\p{L}\p{M}"
+_HT_NUMERALS = r"\p{Nd}"
+_HT_SPECIAL = "_\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c\u30a0\u30fb\u3003\u0f0b\u0f0c\xb7"
+
+# Limits from twitter-text's Extractor.
+_MAX_URL_LENGTH = 4096
+_MAX_TCO_SLUG_LENGTH = 40
+_MAX_DOMAIN_LABEL_LENGTH = 63
+_URL_PROTOCOL_LENGTH = len("https://")
+
+
+# --------------------------------------------------------------------------------------------
+# Data files (loaded lazily)
+
+
+class TwitterTextConfig(NamedTuple):
+    """A twitter-text weighted-length configuration (config/v*.json)."""
+
+    version: int
+    max_weighted_tweet_length: int
+    scale: int
+    default_weight: int
+    transformed_url_length: int
+    ranges: tuple[tuple[int, int, int], ...]
+    emoji_parsing_enabled: bool
+
+
+def _data_text(name: str) -> str:
+    folder = resources.files("postlint") / "data" / "twitter_text"
+    return (folder / name).read_text(encoding="utf-8")
+
+
+@cache
+def twitter_text_config(name: str = "v3") -> TwitterTextConfig:
+    """The twitter-text configuration "v1", "v2" or "v3" (v3 is what X uses today)."""
+    if name not in ("v1", "v2", "v3"):
+        raise ValueError(f"unknown twitter-text config {name!r}; expected v1, v2 or v3")
+    raw = json.loads(_data_text(f"{name}.json"))
+    return TwitterTextConfig(
+        version=raw["version"],
+        max_weighted_tweet_length=raw["maxWeightedTweetLength"],
+        scale=raw["scale"],
+        default_weight=raw["defaultWeight"],
+        transformed_url_length=raw["transformedURLLength"],
+        ranges=tuple((r["start"], r["end"], r["weight"]) for r in raw["ranges"]),
+        emoji_parsing_enabled=bool(raw.get("emojiParsingEnabled", False)),
+    )
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regex source matching the longest of `words` at a position, as a character trie.
+
+    A trie keeps the alternation fast (one branch per distinct next character) and, because
+    at most one branch can match the next character, backtracking yields the longest word.
+    """
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node: dict[str, Any]) -> str:
+        leaves = sorted(ch for ch, child in node.items() if ch and child == {"": True})
+        branches = [
+            regex.escape(ch) + build(child)
+            for ch, child in sorted(node.items())
+            if ch and child != {"": True}
+        ]
+        if len(leaves) == 1:
+            branches.append(regex.escape(leaves[0]))
+        elif leaves:
+            branches.append("[" + "".join(regex.escape(ch) for ch in leaves) + "]")
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return body + "?" if len(branches) == 1 and len(body) == 1 else f"(?:{body})?"
+        return body
+
+    return build(root)
+
+
+class _UrlRegexes(NamedTuple):
+    url: Any
+    ascii_domain: Any
+    tco: Any
+    no_protocol_bad_before: Any
+
+
+@cache
+def _url_regexes() -> _UrlRegexes:
+    """twitter-text's URL regexes (regex.rb `valid_url` and friends), built on first use."""
+    tlds = json.loads(_data_text("tlds.json"))
+    # A TLD must not run on into more of a hostname or an e-mail address.
+    tld_end = r"(?=[^0-9a-zA-Z@+\-]|$)"
+    gtld = f"(?i:{_trie_pattern(t.lower() for t in tlds['generic'])}){tld_end}"
+    cctld = f"(?i:{_trie_pattern(t.lower() for t in tlds['country'])}){tld_end}"
+    punycode = r"(?i:xn--[0-9a-z]+)"
+    tld = f"(?:{gtld}|{cctld}|{punycode})"
+    d = f"[^{_DIRECTIONAL}{_PUNCT}{_CTRL}{_INVALID}{_SPACES}]"  # DOMAIN_VALID_CHARS
+    subdomain = rf"(?:(?:{d}(?:[_\-]|{d})*)?{d}\.)"
+    domain_name = rf"(?:(?:{d}(?:-|{d})*)?{d}\.)"
+    domain = f"(?:{subdomain}*{domain_name}{tld})"
+    path_char = rf"[a-zA-Z\p{{Cyrillic}}0-9!*';:=+,.$/%#\[\]\p{{Pd}}_~&|@{_LATIN_ACCENTS}]"
+    # Up to two levels of balanced parentheses: /wiki/Primer_(film).
+    parens = rf"\((?:{path_char}+|(?:{path_char}*\({path_char}+\){path_char}*))\)"
+    path_end = rf"(?:[a-zA-Z\p{{Cyrillic}}0-9=_#/+\-{_LATIN_ACCENTS}]|{parens})"
+    path = rf"(?:(?:{path_char}*(?:{parens}{path_char}*)*{path_end})|(?:{path_char}+/))"
+    query_char = r"[a-zA-Z0-9!?*'();:&=+$/%#\[\]\-_.,~|@]"
+    query_end = r"[a-zA-Z0-9_&=#/\-]"
+    before = f"(?:[^A-Za-z0-9@＠$#＃{_INVALID}]|[{_DIRECTIONAL}]|^)"
+    url = (
+        f"(?P<before>{before})"
+        "(?P<url>"
+        r"(?P<protocol>(?i:https?://))?"
+        f"(?P<domain>{domain})"
+        r"(?::(?P<port>[0-9]+))?"
+        f"(?P<path>/{path}*)?"
+        rf"(?P<query>\?{query_char}*{query_end})?"
+        ")"
+    )
+    ascii_domain = rf"(?:[a-zA-Z0-9\-_{_LATIN_ACCENTS}]+\.)+{tld}"
+    return _UrlRegexes(
+        url=regex.compile(url),
+        ascii_domain=regex.compile(ascii_domain),
+        tco=regex.compile(rf"(?i:https?://t\.co/([a-z0-9]+)(?:\?{query_char}*{query_end})?)"),
+        no_protocol_bad_before=regex.compile(r"[\-_./]$"),
+    )
+
+
+class _EntityRegexes(NamedTuple):
+    hashtag: Any
+    mention_or_list: Any
+    reply: Any
+    cashtag: Any
+    end_mention: Any
+
+
+@cache
+def _entity_regexes() -> _EntityRegexes:
+    lns = f"{_HT_LETTERS}{_HT_NUMERALS}{_HT_SPECIAL}"
+    # `[NS]*L[LNS]*` is twitter-text's `LNS* L LNS*` without its quadratic backtracking.
+    hashtag = (
+        f"(?:^|\ufe0e|\ufe0f|[^&{lns}])[#＃](?!\ufe0f|\u20e3)"
+        f"(?P<tag>[{_HT_NUMERALS}{_HT_SPECIAL}]*[{_HT_LETTERS}][{lns}]*)"
+    )
+    mention_before = r"(?:[^a-zA-Z0-9_!#$%&*@＠]|^|(?:^|[^a-zA-Z0-9_+~.\-])[rR][tT]:?)"
+    mention = (
+        f"{mention_before}[@＠](?P<name>[a-zA-Z0-9_]{{1,20}})"
+        r"(?P<list>/[a-zA-Z][a-zA-Z0-9_\-]{0,24})?"
+    )
+    reply = f"\\A[{_SPACES}{_DIRECTIONAL}]*[@＠](?P<name>[a-zA-Z0-9_]{{1,20}})"
+    cashtag = (
+        f"(?:^|[{_SPACES}{_DIRECTIONAL}])\\$"
+        rf"(?P<tag>[a-zA-Z]{{1,6}}(?:[._][a-zA-Z]{{1,2}})?)(?=$|\s|[{_PUNCT}])"
+    )
+    return _EntityRegexes(
+        hashtag=regex.compile(hashtag),
+        mention_or_list=regex.compile(mention),
+        reply=regex.compile(reply),
+        cashtag=regex.compile(cashtag),
+        end_mention=regex.compile(f"[@＠{_LATIN_ACCENTS}]|://"),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# twitter-text extraction (code-point indices, as the Ruby and Java implementations return)
+
+
+class MentionOrList(TypedDict):
+    """A mention or list mention: `list_slug` is "" for a plain mention."""
+
+    screen_name: str
+    list_slug: str
+    indices: list[int]
+
+
+class Mention(TypedDict):
+    """A mention with its span."""
+
+    screen_name: str
+    indices: list[int]
+
+
+class Url(TypedDict):
+    """A URL with its span."""
+
+    url: str
+    indices: list[int]
+
+
+class Hashtag(TypedDict):
+    """A hashtag (without `#`) with the span of `#tag`."""
+
+    hashtag: str
+    indices: list[int]
+
+
+class Cashtag(TypedDict):
+    """A cashtag (without `$`) with the span of `$TAG`."""
+
+    cashtag: str
+    indices: list[int]
+
+
+def _mentions_or_lists(text: str) -> list[tuple[str, str, int, int]]:
+    if "@" not in text and "＠" not in text:
+        return []
+    rx = _entity_regexes()
+    found = []
+    for m in rx.mention_or_list.finditer(text):
+        if rx.end_mention.match(text, m.end()):
+            continue
+        slug = m.group("list") or ""
+        found.append((m.group("name"), slug, m.start("name") - 1, m.end()))
+    return found
+
+
+def extract_mentions_or_lists_with_indices(text: str) -> list[MentionOrList]:
+    """@mentions and @user/list mentions, as twitter-text's extractMentionsOrListsWithIndices."""
+    return [
+        {"screen_name": name, "list_slug": slug, "indices": [start, end]}
+        for name, slug, start, end in _mentions_or_lists(text)
+    ]
+
+
+def extract_mentioned_screen_names_with_indices(text: str) -> list[Mention]:
+    """@mentions (not lists) with spans, as twitter-text's extractMentionsWithIndices."""
+    return [
+        {"screen_name": name, "indices": [start, end]}
+        for name, slug, start, end in _mentions_or_lists(text)
+        if not slug
+    ]
+
+
+def extract_mentioned_screen_names(text: str) -> list[str]:
+    """The screen names @mentioned in `text`, in order (twitter-text's extractMentions)."""
+    return [name for name, slug, _, _ in _mentions_or_lists(text) if not slug]
+
+
+def extract_reply_screen_name(text: str) -> str | None:
+    """The screen name a post replies to (it starts with @name), else None."""
+    rx = _entity_regexes()
+    m = rx.reply.match(text)
+    if m is None or rx.end_mention.match(text, m.end()):
+        return None
+    return str(m.group("name"))
+
+
+def _punycode_length_ok(domain: str) -> tuple[bool, int]:
+    """twitter-text's light IDNA check: each label, punycoded, is 1-63 characters."""
+    total = 0
+    for label in domain.split("."):
+        parts = regex.split("[\u3002\uff0e\uff61]", label)  # punycode.js's label separators
+        encoded = 0
+        for part in parts:
+            if part.isascii():
+                encoded += len(part)
+            else:
+                try:
+                    encoded += 4 + len(part.encode("punycode"))
+                except UnicodeError:
+                    return False, 0
+        encoded += len(parts) - 1
+        if not 1 <= encoded <= _MAX_DOMAIN_LABEL_LENGTH:
+            return False, 0
+        total += encoded + 1
+    return True, total - 1
+
+
+def _valid_url_length(url_length: int, domain: str, has_protocol: bool) -> bool:
+    ok, ascii_length = _punycode_length_ok(domain)
+    if not ok:
+        return False
+    if domain[:4].lower() == "xn--" and not _url_regexes().ascii_domain.search(domain):
+        return False  # a punycoded name must be ASCII
+    url_length += max(0, ascii_length - len(domain))
+    if not has_protocol:
+        url_length += _URL_PROTOCOL_LENGTH
+    return url_length <= _MAX_URL_LENGTH
+
+
+def _urls(text: str, without_protocol: bool = True) -> list[tuple[str, int, int]]:
+    """(url, start, end) for every URL, as twitter-text's extractUrlsWithIndices."""
+    if not text or ("." if without_protocol else ":") not in text:
+        return []
+    rx = _url_regexes()
+    found: list[tuple[str, int, int]] = []
+    for m in rx.url.finditer(text):
+        url, domain = m.group("url"), m.group("domain")
+        start, end = m.span("url")
+        if not m.group("protocol"):
+            # Without a scheme only ASCII domain names count (a CJK sentence runs straight into
+            # "example.com"), and never right after "-_./" (parts of other URLs, file names).
+            if not without_protocol or rx.no_protocol_bad_before.search(m.group("before")):
+                continue
+            last: list[Any] | None = None
+            for am in rx.ascii_domain.finditer(domain):
+                if not _valid_url_length(len(url), am.group(), has_protocol=False):
+                    continue
+                last = [am.group(), start + am.start(), start + am.end()]
+                found.append((last[0], last[1], last[2]))
+            if last is None:
+                continue
+            if m.group("path"):
+                found[-1] = (last[0] + url[len(domain) :], last[1], end)
+        else:
+            tco = rx.tco.match(url)
+            if tco:
+                # t.co links take no extra path characters; over-long slugs are not t.co links.
+                if len(tco.group(1)) > _MAX_TCO_SLUG_LENGTH:
+                    continue
+                url = tco.group()
+                end = start + len(url)
+            if not _valid_url_length(len(url), domain, has_protocol=True):
+                continue
+            found.append((url, start, end))
+    return found
+
+
+def extract_urls_with_indices(text: str, extract_url_without_protocol: bool = True) -> list[Url]:
+    """URLs with spans; with `extract_url_without_protocol`, bare `example.com` too."""
+    return [{"url": u, "indices": [s, e]} for u, s, e in _urls(text, extract_url_without_protocol)]
+
+
+def extract_urls(text: str, extract_url_without_protocol: bool = True) -> list[str]:
+    """The URLs in `text`, in order (twitter-text's extractUrls)."""
+    return [u for u, _, _ in _urls(text, extract_url_without_protocol)]
+
+
+def _hashtags(
+    text: str, urls: list[tuple[str, int, int]] | None = None
+) -> list[tuple[str, int, int]]:
+    """(tag, start, end) per hashtag; `urls` (if known) saves re-extracting them."""
+    if "#" not in text and "＃" not in text:
+        return []
+    found = []
+    for m in _entity_regexes().hashtag.finditer(text):
+        end = m.end()
+        if text.startswith(("#", "＃", "://"), end):
+            continue
+        found.append((m.group("tag"), m.start("tag") - 1, end))
+    if not found:
+        return found
+    # A hashtag inside a URL (example.com/#anchor) is not a hashtag.
+    if urls is None:
+        urls = _urls(text)
+    if urls:
+        found = [h for h in found if not any(s < h[2] and h[1] < e for _, s, e in urls)]
+    return found
+
+
+def extract_hashtags_with_indices(text: str) -> list[Hashtag]:
+    """Hashtags (without `#`) with the spans of `#tag` (twitter-text's rules)."""
+    return [{"hashtag": t, "indices": [s, e]} for t, s, e in _hashtags(text)]
+
+
+def extract_hashtags(text: str) -> list[str]:
+    """The hashtags in `text`, without `#`, in order (twitter-text's extractHashtags)."""
+    return [t for t, _, _ in _hashtags(text)]
+
+
+def _cashtags(text: str) -> list[tuple[str, int, int]]:
+    if "$" not in text:
+        return []
+    return [
+        (m.group("tag"), m.start("tag") - 1, m.end())
+        for m in _entity_regexes().cashtag.finditer(text)
+    ]
+
+
+def extract_cashtags_with_indices(text: str) -> list[Cashtag]:
+    """Cashtags (without `$`) with the spans of `$TAG`."""
+    return [{"cashtag": t, "indices": [s, e]} for t, s, e in _cashtags(text)]
+
+
+def extract_cashtags(text: str) -> list[str]:
+    """The cashtags in `text`, without `$`, in order ($AAPL, $BRK.A)."""
+    return [t for t, _, _ in _cashtags(text)]
+
+
+# --------------------------------------------------------------------------------------------
+# twitter-text validation
+
+
+def is_valid_username(text: str) -> bool:
+    """True if `text` is exactly one @mention ("@jack")."""
+    return bool(text) and extract_mentioned_screen_names(text) == [text[1:]]
+
+
+def is_valid_list(text: str) -> bool:
+    """True if `text` is exactly one list mention ("@jack/friends")."""
+    m = _entity_regexes().mention_or_list.fullmatch(text)
+    return m is not None and m.start("name") == 1 and bool(m.group("list"))
+
+
+def is_valid_hashtag(text: str) -> bool:
+    """True if `text` is exactly one hashtag ("#tag")."""
+    return bool(text) and extract_hashtags(text) == [text[1:]]
+
+
+class _ValidateUrl(NamedTuple):
+    parts: Any
+    scheme: Any
+    path: Any
+    query: Any
+    authority: Any
+    unicode_authority: Any
+
+
+@cache
+def _validate_url_regexes() -> _ValidateUrl:
+    """RFC 3986-based URL validation regexes (twitter-text regex.rb `validate_url_*`)."""
+    unreserved = r"[a-zA-Z\p{Cyrillic}0-9\p{Pd}._~]"
+    pct = r"(?:%[0-9a-fA-F]{2})"
+    sub_delims = r"[!$&'()*+,;=]"
+    pchar = f"(?:{unreserved}|{pct}|{sub_delims}|[:|@])"
+    userinfo = f"(?:{unreserved}|{pct}|{sub_delims}|:)*"
+    octet = r"(?:[0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])"
+    ip = rf"(?:{octet}(?:\.{octet}){{3}}|\[[a-fA-F0-9:.]+\])"
+    subdomain = r"(?:[a-zA-Z0-9](?:[a-zA-Z0-9_\-]*[a-zA-Z0-9])?)"
+    seg = r"(?:[a-zA-Z0-9](?:[a-zA-Z0-9\-]*[a-zA-Z0-9])?)"
+    tld = r"(?:[a-zA-Z](?:[a-zA-Z0-9\-]*[a-zA-Z0-9])?)"
+    host = rf"(?:{ip}|(?:{subdomain}\.)*{seg}\.{tld})"
+    u = r"[^\x00-\x7f]"
+    u_subdomain = f"(?:(?:[a-zA-Z0-9]|{u})(?:(?:[a-zA-Z0-9_\\-]|{u})*(?:[a-zA-Z0-9]|{u}))?)"
+    u_seg = f"(?:(?:[a-zA-Z0-9]|{u})(?:(?:[a-zA-Z0-9\\-]|{u})*(?:[a-zA-Z0-9]|{u}))?)"
+    u_tld = f"(?:(?:[a-zA-Z]|{u})(?:(?:[a-zA-Z0-9\\-]|{u})*(?:[a-zA-Z0-9]|{u}))?)"
+    u_host = rf"(?:{ip}|(?:{u_subdomain}\.)*{u_seg}\.{u_tld})"
+    port = r"(?::[0-9]{1,5})?"
+    return _ValidateUrl(
+        parts=regex.compile(
+            r"(?:(?P<scheme>[^:/?#]+)://)?(?P<authority>[^/?#]*)(?P<path>[^?#]*)"
+            r"(?:\?(?P<query>[^#]*))?(?:\#(?P<fragment>[^\n]*))?"
+        ),
+        scheme=regex.compile(r"(?i:https?)"),
+        path=regex.compile(f"(?:/{pchar}*)*"),
+        query=regex.compile(f"(?:{pchar}|/|\\?)*"),
+        authority=regex.compile(f"(?:{userinfo}@)?{host}{port}"),
+        unicode_authority=regex.compile(f"(?:{userinfo}@)?{u_host}{port}"),
+    )
+
+
+def is_valid_url(url: str, unicode_domains: bool = True, require_protocol: bool = True) -> bool:
+    """True if `url` is one well-formed http(s) URL (twitter-text's isValidUrl)."""
+    if not url:
+        return False
+    rx = _validate_url_regexes()
+    parts = rx.parts.fullmatch(url)
+    if parts is None:
+        return False
+    scheme, authority, path, query, fragment = parts.group(
+        "scheme", "authority", "path", "query", "fragment"
+    )
+    if require_protocol and (scheme is None or not rx.scheme.fullmatch(scheme)):
+        return False
+    if not rx.path.fullmatch(path):
+        return False
+    if query is not None and not rx.query.fullmatch(query):
+        return False
+    if fragment is not None and not rx.query.fullmatch(fragment):
+        return False
+    authority_rx = rx.unicode_authority if unicode_domains else rx.authority
+    return authority_rx.fullmatch(authority) is not None
+
+
+# --------------------------------------------------------------------------------------------
+# Emoji
+
+
+@cache
+def _emoji_regex() -> Any:
+    """One regex for every emoji in `emoji.EMOJI_DATA`, plus unlisted ZWJ sequences.
+
+    Built once, on first use (platforms.md §5.2): a trie of the listed sequences (longest
+    wins: a family, a flag, a keycap, a skin-toned hand is one match) and, tried first, a ZWJ
+    chain of pictographs so that a sequence newer than the data or not RGI stays one emoji.
+    """
+    import emoji  # imported here: `import postlint.text` must stay cheap
+
+    pic = r"\p{Extended_Pictographic}"
+    mods = "[\ufe0f\U0001f3fb-\U0001f3ff]"
+    zwj_chain = f"{pic}{mods}*(?:\u200d{pic}{mods}*)+"
+    return regex.compile(f"(?:{zwj_chain}|{_trie_pattern(emoji.EMOJI_DATA)})")
+
+
+def _emoji_spans(text: str) -> list[tuple[int, int]]:
+    if text.isascii():  # every emoji has a non-ASCII code point
+        return []
+    return [m.span() for m in _emoji_regex().finditer(text)]
+
+
+# --------------------------------------------------------------------------------------------
+# The shared view
+
+
 _GRAPHEME = regex.compile(r"\X")
-_MENTION = regex.compile(r"(?<![\w@])[@＠]([A-Za-z0-9_]{1,20}(?:@[\w.-]+\w)?)")
-_HASHTAG = regex.compile(r"(?<![\w&])[#＃](\w*\p{L}\w*)")
-_URL = regex.compile(r"(?i)\bhttps?://[^\s<>\"]+[^\s<>\".,;:!?)\]'}]")
+
+
+@cache
+def _generic_mention_regex() -> Any:
+    # Any platform's @handle as one entity: X/Instagram/TikTok `@name`, Instagram `@first.last`,
+    # Bluesky `@alice.bsky.social`, Mastodon `@user@instance` (platforms.md §1.10, §1.5).
+    # Not after a word character, `/` or `=` (e-mail addresses, URLs such as medium.com/@bob),
+    # except X's "rt@name"; atomic so that "@jürgen" is rejected rather than cut to "@j".
+    return regex.compile(
+        r"(?:(?<![\w!#$%&*@＠/=])|(?<=(?:^|[^\w+~.\-])[rR][tT]:?))"
+        r"[@＠](?>[A-Za-z0-9_]+(?:[.\-]+[A-Za-z0-9_]+)*(?:@\w+(?:[.\-]+\w+)*)?)"
+        r"(?![\w@＠]|://)"
+    )
 
 
 class TextView:
-    """Lazily computed views of one post's text, shared by every kind."""
+    """Lazily computed views of one post's text, shared by every kind.
+
+    `mentions`, `hashtags`, `cashtags`, `urls` and `emoji` are lists of `Entity` whose text
+    includes the sigil (`@`, `#`, `$`). Hashtags, cashtags and URLs follow twitter-text;
+    mentions are generic (any platform's handle syntax, one entity per handle).
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
 
     @cached_property
     def graphemes(self) -> list[str]:
-        return _GRAPHEME.findall(self.text)
+        """Extended grapheme clusters (UAX #29, the `regex` module's current Unicode)."""
+        return list(_GRAPHEME.findall(self.text))
 
     @cached_property
     def grapheme_count(self) -> int:
         return len(self.graphemes)
 
     @cached_property
-    def mentions(self) -> list[Entity]:
-        return [Entity(m.start(), m.end(), m.group()) for m in _MENTION.finditer(self.text)]
+    def code_points(self) -> int:
+        return len(self.text)
 
     @cached_property
-    def hashtags(self) -> list[Entity]:
-        return [Entity(m.start(), m.end(), m.group()) for m in _HASHTAG.finditer(self.text)]
+    def utf8_bytes(self) -> int:
+        return _utf8_len(self.text)
+
+    @cached_property
+    def utf16_units(self) -> int:
+        return _utf16_len(self.text)
+
+    @cached_property
+    def mentions(self) -> list[Entity]:
+        text = self.text
+        if "@" not in text and "＠" not in text:
+            return []
+        return [
+            Entity(m.start(), m.end(), m.group()) for m in _generic_mention_regex().finditer(text)
+        ]
+
+    @cached_property
+    def _url_tuples(self) -> list[tuple[str, int, int]]:
+        return _urls(self.text)
 
     @cached_property
     def urls(self) -> list[Entity]:
-        return [Entity(m.start(), m.end(), m.group()) for m in _URL.finditer(self.text)]
+        return [Entity(s, e, u) for u, s, e in self._url_tuples]
+
+    @cached_property
+    def hashtags(self) -> list[Entity]:
+        text = self.text
+        if "#" not in text and "＃" not in text:
+            return []
+        return [Entity(s, e, text[s:e]) for _, s, e in _hashtags(text, self._url_tuples)]
+
+    @cached_property
+    def cashtags(self) -> list[Entity]:
+        return [Entity(s, e, self.text[s:e]) for _, s, e in _cashtags(self.text)]
 
     @cached_property
     def emoji(self) -> list[Entity]:
-        import emoji as emoji_lib
+        text = self.text
+        return [Entity(s, e, text[s:e]) for s, e in _emoji_spans(text)]
 
-        return [
-            Entity(e["match_start"], e["match_end"], e["emoji"])
-            for e in emoji_lib.emoji_list(self.text)
-        ]
+
+# --------------------------------------------------------------------------------------------
+# Weighted length (twitter-text parseTweet; platforms.md §1.1)
+
+
+class TweetParse(NamedTuple):
+    """twitter-text's parseTweet result; ranges are inclusive UTF-16 code-unit indices."""
+
+    weighted_length: int
+    valid: bool
+    permillage: int
+    valid_range_start: int
+    valid_range_end: int
+    display_range_start: int
+    display_range_end: int
+
+
+def _utf16_len(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def _utf8_len(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def _config(config: str | TwitterTextConfig) -> TwitterTextConfig:
+    return twitter_text_config(config) if isinstance(config, str) else config
+
+
+def _weighted_atoms(text: str, cfg: TwitterTextConfig) -> Iterator[tuple[int, int, int]]:
+    """(start, end, weight) covering `text` (already NFC): URLs, emoji, then code points."""
+    entities: dict[int, tuple[int, int]] = {}
+    if cfg.emoji_parsing_enabled:
+        for s, e in _emoji_spans(text):
+            entities[s] = (e, cfg.default_weight)
+    url_weight = cfg.transformed_url_length * cfg.scale
+    for _, s, e in _urls(text):
+        entities[s] = (e, url_weight)  # a URL wins over an emoji at the same place
+    ranges, default = cfg.ranges, cfg.default_weight
+    i, n = 0, len(text)
+    while i < n:
+        entity = entities.get(i)
+        if entity is not None:
+            yield i, entity[0], entity[1]
+            i = entity[0]
+            continue
+        cp = ord(text[i])
+        weight = default
+        for lo, hi, w in ranges:
+            if lo <= cp <= hi:
+                weight = w
+                break
+        yield i, i + 1, weight
+        i += 1
+
+
+def parse_tweet(text: str, config: str | TwitterTextConfig = "v3") -> TweetParse:
+    """Weighted length and validity of a post on X, as twitter-text's parseTweet.
+
+    NFC first; each URL weighs `transformedURLLength` (23), each emoji (v3) the default
+    weight (2), other code points 1 or 2 by range; valid if 0 < length <= 280 and no
+    U+FFFE/U+FEFF/U+FFFF (platforms.md §1.1).
+    """
+    cfg = _config(config)
+    normalized = unicodedata.normalize("NFC", text)
+    max_weight = cfg.max_weighted_tweet_length * cfg.scale
+    weight = 0
+    valid = True
+    valid_index = 0  # UTF-16 index of the last unit that still fits
+    unit = 0  # UTF-16 index where the current atom starts
+    for start, end, w in _weighted_atoms(normalized, cfg):
+        weight += w
+        last_char = normalized[end - 1]
+        unit += (
+            (end - start) if normalized[start:end].isascii() else _utf16_len(normalized[start:end])
+        )
+        if valid:
+            valid = last_char not in _INVALID_SET
+        if valid and weight <= max_weight:
+            valid_index = unit - 1
+    text_units = _utf16_len(text)
+    valid_index += text_units - _utf16_len(normalized)
+    return TweetParse(
+        weighted_length=weight // cfg.scale,
+        valid=valid and 0 < weight <= max_weight,
+        permillage=(weight * 1000) // max_weight,
+        valid_range_start=0,
+        valid_range_end=valid_index,
+        display_range_start=0,
+        display_range_end=text_units - 1 if text else 0,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Length units per platform
+
+#: Units `count` and `cut_offset` accept.
+UNITS = (
+    "graphemes",
+    "code_points",
+    "utf8_bytes",
+    "utf16_units",
+    "x_weighted",
+    "threads",
+    "mastodon",
+)
+
+_PARAMS: dict[str, frozenset[str]] = {
+    "x_weighted": frozenset({"config"}),
+    "mastodon": frozenset({"url_length", "spoiler_text"}),
+}
+
+
+@cache
+def _mastodon_mention_regex() -> Any:
+    # Mastodon Account::MENTION_RE (platforms.md §1.5): group 1 is the local username.
+    return regex.compile(
+        r"(?<![=/\w])@([a-z0-9_]+(?:[.\-]+[a-z0-9_]+)*)(?:@\w+(?:[.\-]+\w+)*)?",
+        regex.IGNORECASE,
+    )
+
+
+def _grapheme_atoms(text: str, base: int = 0) -> Iterator[tuple[int, int, int]]:
+    for m in _GRAPHEME.finditer(text):
+        yield base + m.start(), base + m.end(), 1
+
+
+def _mastodon_atoms(text: str, url_length: int) -> Iterator[tuple[int, int, int]]:
+    """Mastodon's StatusLengthValidator: graphemes; a URL with a scheme counts `url_length`;
+    `@user@domain` counts as `@user` (platforms.md §1.5, server behaviour)."""
+    special: dict[int, tuple[int, int]] = {}
+    for m in _mastodon_mention_regex().finditer(text):
+        special[m.start()] = (m.end(), 1 + len(m.group(1)))
+    for _, s, e in _urls(text, without_protocol=False):
+        for k in [k for k in special if s <= k < e]:
+            del special[k]
+        special[s] = (e, url_length)
+    pos = 0
+    for start in sorted(special):
+        if start < pos:
+            continue
+        yield from _grapheme_atoms(text[pos:start], pos)
+        end, cost = special[start]
+        yield start, end, cost
+        pos = end
+    yield from _grapheme_atoms(text[pos:], pos)
+
+
+def _threads_atoms(text: str) -> Iterator[tuple[int, int, int]]:
+    """Threads: characters, each emoji counted as its UTF-8 bytes (platforms.md §1.3)."""
+    pos = 0
+    for s, e in _emoji_spans(text):
+        for i in range(pos, s):
+            yield i, i + 1, 1
+        yield s, e, _utf8_len(text[s:e])
+        pos = e
+    for i in range(pos, len(text)):
+        yield i, i + 1, 1
+
+
+def _nfc_to_original(text: str, normalized: str) -> list[int]:
+    """Map each code-point offset of NFC(`text`) to an offset of `text` (grapheme-wise)."""
+    mapping: list[int] = []
+    for m in _GRAPHEME.finditer(text):
+        piece = unicodedata.normalize("NFC", m.group())
+        mapping.extend([m.start()] * len(piece))
+    mapping.append(len(text))
+    if len(mapping) != len(normalized) + 1:  # composition across graphemes: give up mapping
+        return [min(i, len(text)) for i in range(len(normalized) + 1)]
+    return mapping
+
+
+def _atoms(text: str, unit: str, params: dict[str, Any]) -> Iterator[tuple[int, int, int]]:
+    if unit == "graphemes":
+        return _grapheme_atoms(text)
+    if unit == "code_points":
+        return ((i, i + 1, 1) for i in range(len(text)))
+    if unit == "utf8_bytes":
+        return ((i, i + 1, _utf8_len(ch)) for i, ch in enumerate(text))
+    if unit == "utf16_units":
+        return ((i, i + 1, 2 if ord(ch) > 0xFFFF else 1) for i, ch in enumerate(text))
+    if unit == "threads":
+        return _threads_atoms(text)
+    if unit == "mastodon":
+        spoiler = str(params.get("spoiler_text", ""))
+        url_length = int(params.get("url_length", 23))
+        atoms = _mastodon_atoms(text, url_length)
+        if spoiler:  # the content warning counts toward the same limit, before the text
+            cw = sum(c for _, _, c in _mastodon_atoms(spoiler, url_length))
+            return _prepend_cost(atoms, cw)
+        return atoms
+    if unit == "x_weighted":
+        return _x_atoms(text, _config(params.get("config", "v3")))
+    raise ValueError(f"unknown length unit {unit!r}; expected one of {', '.join(UNITS)}")
+
+
+def _prepend_cost(
+    atoms: Iterator[tuple[int, int, int]], cost: int
+) -> Iterator[tuple[int, int, int]]:
+    yield 0, 0, cost
+    yield from atoms
+
+
+def _x_atoms(text: str, cfg: TwitterTextConfig) -> Iterator[tuple[int, int, int]]:
+    normalized = unicodedata.normalize("NFC", text)
+    if normalized == text:
+        for s, e, w in _weighted_atoms(text, cfg):
+            yield s, e, w // cfg.scale
+        return
+    mapping = _nfc_to_original(text, normalized)
+    for s, e, w in _weighted_atoms(normalized, cfg):
+        yield mapping[s], mapping[e], w // cfg.scale
+
+
+def _check_params(unit: str, params: dict[str, Any]) -> None:
+    extra = set(params) - _PARAMS.get(unit, frozenset())
+    if extra:
+        raise ValueError(f"unit {unit!r} takes no parameter {sorted(extra)[0]!r}")
+
+
+def count(text: str, unit: str, **params: Any) -> int:
+    """The length of `text` in `unit` (see `UNITS`), as the platform counts it.
+
+    - `graphemes`: extended grapheme clusters (Bluesky's 300, platforms.md §1.4).
+    - `code_points`, `utf8_bytes` (Bluesky's 3,000, YouTube descriptions), `utf16_units`
+      (TikTok's "UTF-16 runes", §1.8).
+    - `x_weighted`: twitter-text v3 weighted length, URLs 23, emoji 2 (§1.1); `config="v2"`.
+    - `threads`: code points, each emoji counted as its UTF-8 bytes (😀 = 4, §1.3).
+    - `mastodon`: graphemes; a URL with a scheme counts `url_length` (23), `@user@domain`
+      counts as `@user`, `spoiler_text` (the content warning) counts too (§1.5).
+    """
+    _check_params(unit, params)
+    if unit == "code_points":
+        return len(text)
+    if unit == "utf8_bytes":
+        return _utf8_len(text)
+    if unit == "utf16_units":
+        return _utf16_len(text)
+    if unit == "graphemes":
+        return len(_GRAPHEME.findall(text))
+    if unit == "x_weighted":
+        return parse_tweet(text, params.get("config", "v3")).weighted_length
+    return sum(cost for _, _, cost in _atoms(text, unit, params))
+
+
+def cut_offset(text: str, unit: str, limit: int, **params: Any) -> int | None:
+    """Code-point offset of the first character past `limit` units, or None if `text` fits.
+
+    A URL or an emoji that straddles the limit is cut whole (its start is returned); for
+    `x_weighted` the offsets refer to `text` even when it is not in NFC.
+    """
+    _check_params(unit, params)
+    if unit == "code_points":
+        return limit if len(text) > limit else None
+    total = 0
+    for start, _, cost in _atoms(text, unit, params):
+        total += cost
+        if total > limit:
+            return start
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Handle syntax per platform (platforms.md §1.10)
+
+_PLATFORM_ALIASES = {"twitter": "x"}
+HANDLE_PLATFORMS = ("x", "instagram", "threads", "bluesky", "mastodon", "tiktok")
+
+_X_HANDLE = regex.compile(r"[A-Za-z0-9_]+")
+_IG_HANDLE = regex.compile(r"[A-Za-z0-9._]+")
+_MASTODON_LOCAL = regex.compile(r"[a-z0-9_]+(?:[.\-]+[a-z0-9_]+)*", regex.IGNORECASE)
+_MASTODON_DOMAIN = regex.compile(r"\w+(?:[.\-]+\w+)*")
+_BSKY_LABEL = regex.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?")
+# Bluesky refuses these TLDs (atproto packages/syntax/src/handle.ts, platforms.md §1.4).
+_BSKY_BAD_TLDS = frozenset(
+    {"local", "arpa", "invalid", "localhost", "internal", "example", "alt", "onion"}
+)
+
+
+def _length_problem(n: int, limit: int, what: str) -> str | None:
+    if n > limit:
+        return f"{n} characters; {what} handles are at most {limit}"
+    return None
+
+
+def _bluesky_problem(handle: str) -> str | None:
+    if not handle.isascii() or regex.search(r"[^A-Za-z0-9.\-]", handle):
+        return "Bluesky handles allow only ASCII letters, digits, - and ."
+    if len(handle) > 253:
+        return f"{len(handle)} characters; Bluesky handles are at most 253"
+    labels = handle.split(".")
+    if len(labels) < 2:
+        return "Bluesky handles are domain names with at least two labels (name.bsky.social)"
+    for label in labels:
+        if not label:
+            return "Bluesky handles cannot have an empty label (.. or a leading or trailing .)"
+        if len(label) > 63:
+            return f"{len(label)} characters in one label; Bluesky labels are at most 63"
+        if not _BSKY_LABEL.fullmatch(label):
+            return "Bluesky handle labels cannot start or end with -"
+    tld = labels[-1].lower()
+    if not tld[0].isalpha():
+        return "the last label of a Bluesky handle must start with a letter"
+    if tld in _BSKY_BAD_TLDS:
+        return f"Bluesky does not allow handles ending in .{tld}"
+    return None
+
+
+def handle_problem(handle: str, platform: str) -> str | None:
+    """Why `handle` (with or without its leading @) is not valid on `platform`, or None.
+
+    Rules (platforms.md §1.10): X `[A-Za-z0-9_]`, 1-15 to register; Instagram and Threads
+    letters, digits, `.` and `_`, at most 30; Bluesky a domain name (labels of ASCII letters,
+    digits and `-`, no `-` at either end, TLD starting with a letter, at most 253); Mastodon
+    `[a-z0-9_]+([.-]+[a-z0-9_]+)*`, at most 30, optionally `@domain`; TikTok letters, digits,
+    `_` and `.`, at most 24.
+    """
+    key = _PLATFORM_ALIASES.get(platform.lower(), platform.lower())
+    if key not in HANDLE_PLATFORMS:
+        raise ValueError(
+            f"unknown platform {platform!r}; expected one of {', '.join(HANDLE_PLATFORMS)}"
+        )
+    name = handle[1:] if handle.startswith(("@", "＠")) else handle
+    if not name:
+        return "the handle is empty"
+    if key == "x":
+        if not _X_HANDLE.fullmatch(name):
+            return "X handles allow only letters, digits and _"
+        return _length_problem(len(name), 15, "X")
+    if key in ("instagram", "threads"):
+        label = "Instagram" if key == "instagram" else "Threads (Instagram)"
+        if not _IG_HANDLE.fullmatch(name):
+            return f"{label} handles allow only letters, digits, . and _"
+        return _length_problem(len(name), 30, label)
+    if key == "tiktok":
+        if not _IG_HANDLE.fullmatch(name):
+            return "TikTok handles allow only letters, digits, _ and ."
+        return _length_problem(len(name), 24, "TikTok")
+    if key == "bluesky":
+        return _bluesky_problem(name)
+    # Mastodon: local part, then an optional @domain.
+    local, _, domain = name.partition("@")
+    if not _MASTODON_LOCAL.fullmatch(local):
+        return "Mastodon usernames allow only letters, digits and _, with . or - only between them"
+    problem = _length_problem(len(local), 30, "Mastodon")
+    if problem:
+        return problem
+    if "@" in name and not _MASTODON_DOMAIN.fullmatch(domain):
+        return f"{domain!r} is not a server name (expected @user@example.social)"
+    return None
+
+
+def is_valid_handle(handle: str, platform: str) -> bool:
+    """True if `handle` is valid on `platform` (see `handle_problem`)."""
+    return handle_problem(handle, platform) is None
