@@ -70,7 +70,9 @@ def run_report(
         text_column=text_column,
     )
     if not history.values:
-        left_out = ", ".join(f"{n} {why}" for why, n in history.skipped.items() if n)
+        left_out = ", ".join(
+            f"{n} {why.replace('_', ' ')}" for why, n in history.skipped.items() if n
+        )
         raise UsageError(f"no posts left to compare (left out: {left_out or 'none'})")
 
     flags = {rule: list(values) for rule, values in flags_for(list(history.texts)).items()}

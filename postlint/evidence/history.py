@@ -276,7 +276,7 @@ def _cell(value: object) -> str:
 
 
 def numeric_columns(columns: Sequence[str], rows: Sequence[dict[str, str]]) -> list[str]:
-    """Columns whose filled cells are (at least 90%) numbers: the possible metrics."""
+    """Columns whose filled cells are (at least 75%) numbers: the possible metrics."""
     found = []
     for column in columns:
         filled = bad = 0
@@ -286,7 +286,7 @@ def numeric_columns(columns: Sequence[str], rows: Sequence[dict[str, str]]) -> l
                     filled += 1
             except ValueError:
                 bad += 1
-        if filled and bad <= 0.1 * (filled + bad):
+        if filled and bad <= 0.25 * (filled + bad):
             found.append(column)
     return found
 

@@ -1,0 +1,458 @@
+"""`postlint report`'s layers: reading exports, the statistics, rendering, the real history."""
+
+from __future__ import annotations
+
+import csv
+import json
+import statistics
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from postlint.errors import EnvironmentProblem, UsageError
+from postlint.evidence.history import TimestampParser, parse_number, read_history
+
+DATA = Path(__file__).parent / "data" / "engagement"
+OBAMA = DATA / "BarackObama_utf8.csv"
+TRUMP = DATA / "realDonaldTrump_utf8.csv"
+
+# --------------------------------------------------------------------------- history
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("1419", 1419.0),
+        ("1,419", 1419.0),
+        (" 1,419 ", 1419.0),
+        ("1,234,567", 1234567.0),
+        ("1.2K", 1200.0),
+        ("1.2k", 1200.0),
+        ("3.4M", 3_400_000.0),
+        ("2B", 2_000_000_000.0),
+        ("0.5", 0.5),
+        (".5", 0.5),
+        ("12%", 12.0),
+        ("1\u00a0419", 1419.0),
+        ("", None),
+        ("   ", None),
+        ("N/A", None),
+        ("n/a", None),
+        ("-", None),
+        ("—", None),
+        ("null", None),
+        ("#N/A", None),
+    ],
+)
+def test_parse_number(cell: str, expected: float | None) -> None:
+    assert parse_number(cell) == expected
+
+
+@pytest.mark.parametrize("cell", ["abc", "1,41", "1.2.3", "12 likes", "K", "1,2K"])
+def test_parse_number_rejects_garbage(cell: str) -> None:
+    with pytest.raises(ValueError):
+        parse_number(cell)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("10/16/17 22:59", datetime(2017, 10, 16, 22, 59)),
+        ("10/16/2017 22:59", datetime(2017, 10, 16, 22, 59)),
+        ("10/16/2017 10:59 PM", datetime(2017, 10, 16, 22, 59)),
+        ("2024-03-01T14:05:00Z", datetime(2024, 3, 1, 14, 5)),
+        ("2024-03-01T15:05:00+01:00", datetime(2024, 3, 1, 14, 5)),
+        ("2024-03-01T15:05:00+0100", datetime(2024, 3, 1, 14, 5)),
+        ("2024-03-01 14:05:00", datetime(2024, 3, 1, 14, 5)),
+        ("2024-03-01", datetime(2024, 3, 1)),
+        ("Mar 1, 2024", datetime(2024, 3, 1)),
+        ("March 1, 2024 2:05 PM", datetime(2024, 3, 1, 14, 5)),
+        ("1 Mar 2024", datetime(2024, 3, 1)),
+        ("1709301900", datetime(2024, 3, 1, 14, 5)),
+        ("1709301900000", datetime(2024, 3, 1, 14, 5)),
+        ("Fri Mar 01 14:05:00 +0000 2024", datetime(2024, 3, 1, 14, 5)),
+        ("", None),
+        ("soon", None),
+    ],
+)
+def test_parse_timestamp(cell: str, expected: datetime | None) -> None:
+    assert TimestampParser().parse(cell) == expected
+
+
+def test_slash_dates_are_day_first_when_the_column_says_so() -> None:
+    parser = TimestampParser.for_column(["25/12/2023 10:00", "01/02/2024 09:30"])
+    assert parser.parse("01/02/2024 09:30") == datetime(2024, 2, 1, 9, 30)
+    us = TimestampParser.for_column(["12/25/2023 10:00", "01/02/2024 09:30"])
+    assert us.parse("01/02/2024 09:30") == datetime(2024, 1, 2, 9, 30)
+
+
+MESSY = """\
+Date,Account,Post text,Likes,Comments,Shares
+2024-03-01 14:05:00,brand,Tag a friend who needs this!,"1,419",12,3
+2024-03-01 14:05:00,brand,Tag a friend who needs this!,"1,419",12,3
+03/02/2024 09:00,brand,New drop today,1.2K,N/A,5
+"Mar 3, 2024",brand,Short,,4,1
+1709560800,brand,Long caption about the new collection and where to find it,2.5K,30,8
+2024-03-06T10:00:00Z,other,Hello,12,oops,0
+2024-04-01,other,Too late,50,5,5
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "export.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_read_history_counts_what_it_leaves_out(tmp_path: Path) -> None:
+    path = write(tmp_path, MESSY)
+    history = read_history([path], metric="likes")
+    assert history.text_column == "Post text"
+    assert history.metric == "Likes"
+    assert history.values == (1419.0, 1200.0, 2500.0, 12.0, 50.0)
+    assert history.skipped["duplicate"] == 1
+    assert history.skipped["missing_metric"] == 1
+    assert history.texts[1] == "New drop today"
+
+
+def test_metric_sum_and_date_range(tmp_path: Path) -> None:
+    path = write(tmp_path, MESSY)
+    history = read_history(
+        [path], metric="likes+comments", since="2024-03-01", until="2024-03-06", date_column="Date"
+    )
+    # 03/02 has N/A comments (missing); 03/03 has no likes (missing); 03/06 has "oops" (bad);
+    # the bare --until date includes the whole of March 6; April 1 is outside.
+    assert history.values == (1431.0, 2530.0)
+    assert history.skipped == {
+        "duplicate": 1,
+        "outside_dates": 1,
+        "bad_date": 0,
+        "missing_metric": 2,
+        "bad_metric": 1,
+        "zero_group_median": 0,
+    }
+
+
+def test_missing_metric_column_lists_the_numeric_columns(tmp_path: Path) -> None:
+    path = write(tmp_path, MESSY)
+    with pytest.raises(UsageError) as caught:
+        read_history([path], metric="impressions")
+    message = str(caught.value)
+    assert "no metric column 'impressions'" in message
+    assert message.endswith("numeric columns found: Likes, Comments, Shares")
+
+
+def test_by_column_must_exist(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="no column 'team' for --by"):
+        read_history([write(tmp_path, MESSY)], metric="likes", by="team")
+
+
+def test_group_median_normalisation(tmp_path: Path) -> None:
+    path = write(tmp_path, MESSY)
+    history = read_history([path], metric="likes", by="account", normalize="group-median")
+    brand = statistics.median([1419.0, 1200.0, 2500.0])
+    other = statistics.median([12.0, 50.0])
+    assert history.groups == ("brand", "brand", "brand", "other", "other")
+    assert history.values == pytest.approx(
+        [1419 / brand, 1200 / brand, 2500 / brand, 12 / other, 50 / other]
+    )
+
+
+def test_jsonl_history(tmp_path: Path) -> None:
+    lines = [
+        {"text": "a", "likes": 3, "user": "x"},
+        {"text": "b", "likes": "1.5K", "user": "x"},
+        {"text": "c", "likes": None, "user": "y"},
+    ]
+    path = write(tmp_path, "\n".join(json.dumps(line) for line in lines) + "\n", "h.jsonl")
+    history = read_history([path], metric="likes", by="user")
+    assert history.values == (3.0, 1500.0)
+    assert history.skipped["missing_metric"] == 1
+
+
+# --------------------------------------------------------------------------- statistics
+
+# A fixed small history: 24 posts, two groups, three rules.
+VALUES = [
+    12.0, 15.0, 9.0, 30.0, 41.0, 8.0, 22.0, 17.0, 5.0, 60.0, 33.0, 14.0,
+    27.0, 11.0, 19.0, 45.0, 7.0, 25.0, 38.0, 16.0, 3.0, 52.0, 21.0, 6.0,
+]  # fmt: skip
+GROUPS = ["a"] * 12 + ["b"] * 12
+FLAGS = {
+    # flags the low values: flagged posts did worse
+    "low": [v < 16 for v in VALUES],
+    # unrelated to the value
+    "odd": [i % 2 == 1 for i in range(24)],
+    # flags only three posts
+    "rare": [i in (0, 5, 13) for i in range(24)],
+}
+
+
+def _bh_by_hand(p_values: list[float]) -> list[float]:
+    m = len(p_values)
+    ranks = {i: sorted(p_values).index(p) + 1 for i, p in enumerate(p_values)}
+    return [
+        min(1.0, min(p_values[j] * m / ranks[j] for j in range(m) if p_values[j] >= p_values[i]))
+        for i in range(m)
+    ]
+
+
+def test_statistics_match_an_independent_computation() -> None:
+    scipy_stats = pytest.importorskip("scipy.stats")
+    from postlint.evidence.stats import analyse
+
+    results = analyse(FLAGS, VALUES, GROUPS, metric="likes", min_posts=4, seed=1)
+    assert [(r.rule, r.group) for r in results] == [
+        (rule, group) for rule in FLAGS for group in (None, "a", "b")
+    ]
+    expected_p = []
+    for result in results:
+        members = [i for i in range(24) if result.group is None or GROUPS[i] == result.group]
+        flagged = [VALUES[i] for i in members if FLAGS[result.rule][i]]
+        passed = [VALUES[i] for i in members if not FLAGS[result.rule][i]]
+        assert (result.flagged, result.passed) == (len(flagged), len(passed))
+        assert result.median_flagged == statistics.median(flagged)
+        assert result.median_passed == statistics.median(passed)
+        if min(len(flagged), len(passed)) < 4:
+            assert result.p_value is None and result.ratio is None
+            assert result.verdict.startswith("too few posts to test")
+            continue
+        assert result.ratio == pytest.approx(statistics.median(flagged) / statistics.median(passed))
+        direct = scipy_stats.mannwhitneyu(flagged, passed, alternative="two-sided")
+        assert result.p_value == pytest.approx(direct.pvalue)
+        wins = sum((f > p) + 0.5 * (f == p) for f in flagged for p in passed)
+        assert result.effect_size == pytest.approx(2 * wins / (len(flagged) * len(passed)) - 1)
+        assert result.ratio is not None
+        assert result.ci_low is not None and result.ci_high is not None
+        assert result.ci_low <= result.ratio <= result.ci_high
+        expected_p.append(direct.pvalue)
+    adjusted = [r.p_adjusted for r in results if r.p_value is not None]
+    assert adjusted == pytest.approx(_bh_by_hand(expected_p))
+    rare = [r for r in results if r.rule == "rare"]
+    assert [r.p_value for r in rare] == [None, None, None]
+
+
+def test_verdicts_say_association_in_words() -> None:
+    pytest.importorskip("scipy")
+    from postlint.evidence.stats import analyse
+
+    results = analyse(FLAGS, VALUES, None, metric="likes", min_posts=4, seed=1)
+    low, odd, rare = results
+    assert low.p_adjusted is not None and low.p_adjusted < 0.05
+    assert low.verdict.startswith("flagged posts had a median ")
+    assert "% lower likes (95% CI " in low.verdict
+    assert low.verdict.endswith(": evidence that this rule fits your audience")
+    assert odd.verdict.startswith("no evidence either way (n = 12 flagged, 12 passed; p_adj")
+    assert rare.verdict == "too few posts to test (n = 3 flagged, 21 passed; minimum 4 each)"
+    for result in results:
+        assert "cause" not in result.verdict
+
+
+def test_same_seed_same_output_and_rows_do_not_depend_on_other_rules() -> None:
+    pytest.importorskip("scipy")
+    from postlint.evidence.stats import analyse
+
+    first = analyse(FLAGS, VALUES, GROUPS, metric="likes", min_posts=4, seed=7)
+    second = analyse(FLAGS, VALUES, GROUPS, metric="likes", min_posts=4, seed=7)
+    assert first == second
+    alone = analyse({"low": FLAGS["low"]}, VALUES, None, metric="likes", min_posts=4, seed=7)
+    assert (alone[0].ci_low, alone[0].ci_high) == (first[0].ci_low, first[0].ci_high)
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 6])
+def test_fast_bootstrap_has_the_naive_bootstraps_distribution(n: int) -> None:
+    np = pytest.importorskip("numpy")
+    from postlint.evidence.stats import bootstrap_medians
+
+    values = np.sort(np.array([3.0, 10.0, 11.0, 40.0, 41.0, 100.0])[:n])
+    draws = 40_000
+    fast = bootstrap_medians(values, draws, np.random.default_rng(1))
+    naive = np.median(values[np.random.default_rng(2).integers(0, n, (draws, n))], axis=1)
+    support = np.union1d(fast, naive)
+    fast_freq = np.array([np.mean(fast == v) for v in support])
+    naive_freq = np.array([np.mean(naive == v) for v in support])
+    # 40,000 draws: a frequency's standard error is at most 0.0025
+    assert np.abs(fast_freq - naive_freq).max() < 0.015
+
+
+def test_benjamini_hochberg_by_hand() -> None:
+    from postlint.evidence.stats import benjamini_hochberg
+
+    p = [0.01, 0.04, 0.03, 0.20]
+    # sorted 0.01, 0.03, 0.04, 0.20 -> 0.04, 0.06, 0.0533, 0.20 -> step-up minimum
+    assert benjamini_hochberg(p) == pytest.approx([0.04, 0.0533333, 0.0533333, 0.20])
+
+
+def test_without_the_extra_the_report_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from postlint.evidence.stats import EXTRA_MESSAGE, analyse
+
+    monkeypatch.setitem(sys.modules, "scipy", None)
+    monkeypatch.setitem(sys.modules, "scipy.stats", None)
+    with pytest.raises(EnvironmentProblem) as caught:
+        analyse(FLAGS, VALUES, None, metric="likes")
+    assert str(caught.value) == EXTRA_MESSAGE
+    assert EXTRA_MESSAGE == (
+        "postlint report needs the report extra: pip install 'postlint[report]'"
+    )
+
+
+# --------------------------------------------------------------------------- run_report
+
+
+def stub_flags(texts: list[str]) -> dict[str, list[bool]]:
+    """A stand-in for the lint engine: simple text tests."""
+    return {
+        "over-100": [len(text) > 100 for text in texts],
+        "has-link": ["https://" in text for text in texts],
+        "has-mention": ["@" in text for text in texts],
+    }
+
+
+JSON_KEYS = [
+    "rule", "group", "flagged", "passed", "median_flagged", "median_passed", "ratio",
+    "ci_low", "ci_high", "p_value", "p_adjusted", "effect_size", "verdict",
+]  # fmt: skip
+
+
+def test_json_document_shape(tmp_path: Path) -> None:
+    pytest.importorskip("scipy")
+    from postlint.evidence.command import run_report
+
+    out = run_report(
+        [OBAMA, TRUMP], metric="favorites", by="user", fmt="json", flags_for=stub_flags
+    )
+    document = json.loads(out)
+    assert list(document) == ["metric", "posts", "skipped", "groups", "rules"]
+    assert document["groups"] == ["BarackObama", "realDonaldTrump"]
+    assert len(document["rules"]) == 3 * 3
+    for row in document["rules"]:
+        assert list(row) == JSON_KEYS
+    assert [row["group"] for row in document["rules"][:3]] == [
+        None,
+        "BarackObama",
+        "realDonaldTrump",
+    ]
+
+
+def test_report_on_the_fivethirtyeight_history() -> None:
+    pytest.importorskip("scipy")
+    from postlint.evidence.command import run_report
+
+    document = json.loads(
+        run_report(
+            [OBAMA, TRUMP],
+            metric="favorites",
+            by="user",
+            normalize="group-median",
+            fmt="json",
+            flags_for=stub_flags,
+            seed=0,
+        )
+    )
+    with (
+        OBAMA.open(encoding="utf-8", newline="") as a,
+        TRUMP.open(encoding="utf-8", newline="") as b,
+    ):
+        rows = [*csv.DictReader(a), *csv.DictReader(b)]
+    assert document["metric"] == "favorites"
+    assert document["posts"] == len(rows) == 6439
+    assert sum(document["skipped"].values()) == 0
+    links = {row["group"]: row for row in document["rules"] if row["rule"] == "has-link"}
+    trump = [r for r in rows if r["user"] == "realDonaldTrump"]
+    trump_median = statistics.median(float(r["favorites"]) for r in trump)
+    flagged = [float(r["favorites"]) / trump_median for r in trump if "https://" in r["text"]]
+    assert links["realDonaldTrump"]["flagged"] == len(flagged) == 1311
+    assert links["realDonaldTrump"]["median_flagged"] == pytest.approx(statistics.median(flagged))
+    # On this account, tweets with a link got about half the favourites of those without.
+    assert links["realDonaldTrump"]["ratio"] == pytest.approx(0.48, abs=0.01)
+    assert links["realDonaldTrump"]["p_adjusted"] < 0.001
+    assert links["realDonaldTrump"]["verdict"].endswith(
+        "evidence that this rule fits your audience"
+    )
+
+
+def test_output_is_identical_across_runs(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    from postlint.evidence.command import run_report
+
+    outputs = []
+    for name in ("one", "two"):
+        plot = tmp_path / f"{name}.svg"
+        text = run_report([OBAMA], metric="retweets", flags_for=stub_flags, plot=plot, seed=3)
+        outputs.append((text, plot.read_bytes()))
+    assert outputs[0] == outputs[1]
+
+
+def test_text_report_reads_as_a_table() -> None:
+    pytest.importorskip("scipy")
+    from postlint.evidence.command import run_report
+
+    text = run_report([OBAMA], metric="retweets", flags_for=stub_flags, min_posts=20)
+    lines = text.splitlines()
+    assert lines[0] == "postlint report: retweets"
+    assert "has-link" in lines
+    assert any(line.lstrip().startswith("all posts") for line in lines)
+    assert any(line.startswith("  → all posts: ") for line in lines)
+    assert "not causes" in text
+
+
+MALICIOUS = """\
+text,likes,<b>user</b>
+hello there,10,<script>alert(1)</script>
+hello again,20,<script>alert(1)</script>
+a longer post that goes on past one hundred characters for sure — lots of words here okay,5,x&y
+another longer post that goes on past one hundred characters for sure — more words here,7,x&y
+"""
+
+
+def test_html_escapes_everything_from_the_export(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    from postlint.evidence.command import run_report
+
+    path = write(tmp_path, MALICIOUS)
+    page = run_report(
+        [path], metric="likes", by="<b>user</b>", fmt="html", flags_for=stub_flags, min_posts=1
+    )
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<script" not in page
+    assert "<b>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;b&gt;user&lt;/b&gt;" in page
+    assert "x&amp;y" in page
+    assert 'src="data:image/svg+xml;base64,' in page
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".html"])
+def test_plot_files(tmp_path: Path, suffix: str) -> None:
+    pytest.importorskip("matplotlib")
+    from postlint.evidence.command import run_report
+
+    plot = tmp_path / f"plot{suffix}"
+    run_report([OBAMA, TRUMP], metric="favorites", by="user", flags_for=stub_flags, plot=plot)
+    content = plot.read_bytes()
+    start = {".png": b"\x89PNG", ".svg": b"<?xml", ".html": b"<!DOCTYPE html>"}[suffix]
+    assert content.startswith(start)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"fmt": "yaml"}, "--format must be one of text, json, html"),
+        ({"plot": "x.pdf"}, "--plot x.pdf: the file must end in .svg, .png or .html"),
+        ({"normalize": "mean"}, "--normalize must be one of none, group-median"),
+        ({"metric": "likes"}, "numeric columns found: replies, retweets, favorites"),
+        ({"since": "2030-01-01"}, "no posts left to compare (left out: 3207 outside dates)"),
+    ],
+)
+def test_run_report_usage_errors(options: dict[str, str], message: str) -> None:
+    pytest.importorskip("scipy")
+    from postlint.evidence.command import run_report
+
+    arguments: dict[str, str] = {"metric": "favorites", **options}
+    with pytest.raises(UsageError) as caught:
+        run_report([OBAMA], flags_for=stub_flags, **arguments)  # type: ignore[arg-type]
+    assert message in str(caught.value)
