@@ -26,7 +26,9 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 _NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _RULE_KEYS = ("kind", "severity", "message", "options", "doc", "default", "applies-to", "conflicts")
-_DOC_KEYS = ("what", "why", "source", "example", "use_instead", "notes")
+_DOC_KEYS = (
+    "what", "why", "source", "example", "use_instead", "notes", "example_file", "example_config",
+)
 _APPLIES_KEYS = ("post-kinds", "platforms")
 
 
@@ -40,6 +42,10 @@ class RuleDoc:
     example: str
     use_instead: str
     notes: str = ""
+    #: the draft file name the example is linted as (its suffix picks the reader)
+    example_file: str = "draft.txt"
+    #: a postlint.toml the example and use_instead are linted under
+    example_config: str = ""
 
 
 @dataclass(frozen=True)

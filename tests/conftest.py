@@ -1,0 +1,45 @@
+"""Shared test helpers: lint a draft written into a temporary project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from postlint.config import CommandLine, Resolver
+from postlint.linter import Problem, RunState
+from postlint.runner import Result, lint_file
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def lint_draft(
+    folder: Path,
+    text: str | bytes,
+    file: str = "draft.txt",
+    config: str | None = None,
+    select: tuple[str, ...] = (),
+) -> Result:
+    """Write `text` as `folder/file` (and `config` as postlint.toml) and lint it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if config is not None:
+        (folder / "postlint.toml").write_text(config, encoding="utf-8")
+    path = folder / file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_bytes(text.encode("utf-8"))
+    resolver = Resolver(None, CommandLine(select=select))
+    return lint_file(path, resolver, RunState())
+
+
+def rule_problems(result: Result, rule: str) -> list[Problem]:
+    return [p for p in result.problems if p.rule == rule]
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty project folder, also the working directory."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
