@@ -280,6 +280,92 @@ def check_config(config_path: Path | None) -> None:
     click.echo(f"{config.display}: ok ({len(rules)} rules enabled)")
 
 
+@cli.command()
+@click.argument("history", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--metric", required=True, help="Metric column, or columns summed: likes+comments.")
+@click.option("--by", help="Also compare within each value of this column (e.g. account).")
+@click.option(
+    "--normalize",
+    type=click.Choice(["none", "group-median"]),
+    default="none",
+    show_default=True,
+    help="Divide each post's metric by its group's median.",
+)
+@click.option("--since", help="Only posts on or after this date.")
+@click.option("--until", help="Only posts up to this date (a bare date includes that day).")
+@click.option("--date", "date_column", help="Date column for --since/--until.")
+@click.option("--text-column", help="Column holding the post text (default: auto-detected).")
+@click.option(
+    "--min-posts",
+    type=int,
+    default=10,
+    show_default=True,
+    help="Fewest posts on each side for a rule to be tested.",
+)
+@click.option(
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(["text", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--plot",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also draw the comparison to FILE (.svg, .png or .html).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
+@click.option(
+    "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False, exists=True)
+)
+@click.option("--select", multiple=True, help="Test these rules or packs too (comma-separated).")
+@click.option("--ignore", multiple=True, help="Do not test these rules or packs.")
+def report(
+    history: tuple[Path, ...],
+    metric: str,
+    by: str | None,
+    normalize: str,
+    since: str | None,
+    until: str | None,
+    date_column: str | None,
+    text_column: str | None,
+    min_posts: int,
+    output_format: str,
+    plot: Path | None,
+    seed: int,
+    config_path: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+) -> None:
+    """Did posts a rule flags do worse? Test the enabled rules on a post HISTORY export."""
+    from postlint.evidence.command import run_report
+    from postlint.evidence.flagger import LintFlagger
+
+    flagger = LintFlagger(
+        history[0], config_path=config_path, select=_split(select), ignore=_split(ignore)
+    )
+    click.echo(
+        run_report(
+            history,
+            metric=metric,
+            by=by,
+            normalize=normalize,
+            since=since,
+            until=until,
+            date_column=date_column,
+            text_column=text_column,
+            min_posts=min_posts,
+            fmt=output_format,
+            plot=plot,
+            seed=seed,
+            flags_for=flagger,
+        ),
+        nl=False,
+    )
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="postlint")
