@@ -14,6 +14,8 @@ FORMATS: dict[str, str] = {
     "text": "postlint.report.text",
     "concise": "postlint.report.concise",
     "json": "postlint.report.json",
+    "sarif": "postlint.report.sarif",
+    "github": "postlint.report.github",
 }
 
 
