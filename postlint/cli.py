@@ -19,7 +19,7 @@ import click
 from postlint import __version__
 from postlint.errors import PostlintError
 
-FORMATS = ("text", "concise", "json")
+FORMATS = ("text", "concise", "json", "sarif", "github")
 SEVERITY_CHOICES = ("error", "warning", "info")
 
 
@@ -364,6 +364,15 @@ def report(
         ),
         nl=False,
     )
+
+
+@cli.command()
+@click.option("--stdio", is_flag=True, help="Talk over stdin/stdout (the default and only transport).")
+def server(stdio: bool) -> None:
+    """Run the language server (LSP over stdio) for live diagnostics and quick fixes."""
+    from postlint.server import serve
+
+    serve()
 
 
 def main() -> None:
