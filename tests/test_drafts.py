@@ -107,7 +107,11 @@ def test_front_matter_disable() -> None:
 def test_csv_rows_with_quotes_and_newlines() -> None:
     text = 'id,Caption,platform\n1,"He said ""hi"", then left",x\n2,"line one\r\nline two",threads\n3,plain,\n'
     source = read(text, ".csv")
-    assert [p.text for p in source.posts] == ['He said "hi", then left', "line one\nline two", "plain"]
+    assert [p.text for p in source.posts] == [
+        'He said "hi", then left',
+        "line one\nline two",
+        "plain",
+    ]
     assert source.posts[0].meta == {"id": "1", "platform": "x"}
     assert source.posts[1].platforms == ("threads",)
     assert locate(source, 0, "then") == (2, 20)

@@ -28,7 +28,9 @@ def _cases() -> list[Any]:
 
 
 @pytest.mark.parametrize(("rule", "case"), _cases())
-def test_rule_case(rule: str, case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rule_case(
+    rule: str, case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     file = case.get("file", "draft.txt")
     result = lint_draft(tmp_path, case["text"], file, case.get("config"), select=(rule,))
@@ -59,7 +61,9 @@ def test_doc_example_fires_and_use_instead_passes(
     config = doc.example_config or None
     bad = lint_draft(tmp_path / "example", doc.example, doc.example_file, config, select=(name,))
     assert rule_problems(bad, name), f"{name}: doc.example does not trigger the rule"
-    good = lint_draft(tmp_path / "instead", doc.use_instead, doc.example_file, config, select=(name,))
+    good = lint_draft(
+        tmp_path / "instead", doc.use_instead, doc.example_file, config, select=(name,)
+    )
     assert not rule_problems(good, name), f"{name}: doc.use_instead triggers the rule"
 
 
