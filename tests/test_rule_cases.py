@@ -37,7 +37,7 @@ def test_rule_case(
     found = rule_problems(result, rule)
     expected = case["problems"]
     assert len(found) == len(expected), [(p.line, p.column, p.message) for p in found]
-    for problem, want in zip(found, expected):
+    for problem, want in zip(found, expected, strict=True):
         for key, value in want.items():
             assert getattr(problem, key) == value, (key, problem)
     if "fixed" in case:
