@@ -445,7 +445,7 @@ def test_plot_files(tmp_path: Path, suffix: str) -> None:
         ({"plot": "x.pdf"}, "--plot x.pdf: the file must end in .svg, .png or .html"),
         ({"normalize": "mean"}, "--normalize must be one of none, group-median"),
         ({"metric": "likes"}, "numeric columns found: replies, retweets, favorites"),
-        ({"since": "2030-01-01"}, "no posts left to compare (left out: 3207 outside dates)"),
+        ({"since": "2030-01-01"}, "no posts left to compare (left out: 3,207 outside dates)"),
     ],
 )
 def test_run_report_usage_errors(options: dict[str, str], message: str) -> None:

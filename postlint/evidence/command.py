@@ -71,7 +71,7 @@ def run_report(
     )
     if not history.values:
         left_out = ", ".join(
-            f"{n} {why.replace('_', ' ')}" for why, n in history.skipped.items() if n
+            f"{n:,} {why.replace('_', ' ')}" for why, n in history.skipped.items() if n
         )
         raise UsageError(f"no posts left to compare (left out: {left_out or 'none'})")
 

@@ -128,7 +128,7 @@ def summary_lines(report: Report) -> list[str]:
     """What was read and left out, and how the numbers were made."""
     skipped = (
         ", ".join(
-            f"{count} {reason.replace('_', ' ')}"
+            f"{count:,} {reason.replace('_', ' ')}"
             for reason, count in report.skipped.items()
             if count
         )

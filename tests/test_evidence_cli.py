@@ -1,0 +1,99 @@
+"""`postlint report` end to end: the CLI, the real lint engine, the FiveThirtyEight history."""
+
+from __future__ import annotations
+
+import csv
+import json
+import statistics
+from pathlib import Path
+
+import pytest
+import regex
+from click.testing import CliRunner
+
+from postlint.cli import cli
+
+pytest.importorskip("scipy")
+
+DATA = Path(__file__).parent / "data" / "engagement"
+HISTORY = [str(DATA / "BarackObama_utf8.csv"), str(DATA / "realDonaldTrump_utf8.csv")]
+
+
+def rows_of(user: str) -> list[dict[str, str]]:
+    with (DATA / f"{user}_utf8.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_report_runs_the_enabled_rules_on_the_real_history() -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "report",
+            *HISTORY,
+            "--metric",
+            "favorites",
+            "--by",
+            "user",
+            "--normalize",
+            "group-median",
+            "--ignore",
+            "humour,tag-a-friend",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["posts"] == 6439
+    assert document["groups"] == ["BarackObama", "realDonaldTrump"]
+    assert sorted({row["rule"] for row in document["rules"]}) == ["account-tag", "max-length"]
+    rows = {(row["rule"], row["group"]): row for row in document["rules"]}
+
+    # max-length (40 graphemes), counted independently of the linter
+    obama = rows_of("BarackObama")
+    long_posts = [r for r in obama if len(regex.findall(r"\X", r["text"])) > 40]
+    short = rows[("max-length", "BarackObama")]
+    assert (short["flagged"], short["passed"]) == (len(long_posts), 10) == (3197, 10)
+    median = statistics.median(float(r["favorites"]) for r in obama)
+    assert short["median_flagged"] == pytest.approx(
+        statistics.median(float(r["favorites"]) / median for r in long_posts)
+    )
+    # Obama's ten tweets of 40 characters or fewer had a median six times his usual.
+    assert short["ratio"] == pytest.approx(0.163, abs=0.005)
+    assert short["p_adjusted"] < 0.001
+    trump_short = rows[("max-length", "realDonaldTrump")]
+    assert (trump_short["flagged"], trump_short["passed"]) == (3174, 58)
+    assert trump_short["p_adjusted"] > 0.05
+    assert trump_short["verdict"].startswith("no evidence either way")
+
+    # account-tag flags posts that tag nobody: here they did BETTER than posts with a mention.
+    tag = rows[("account-tag", None)]
+    assert (tag["flagged"], tag["passed"]) == (4897, 1542)
+    assert tag["ratio"] == pytest.approx(1.61, abs=0.01)
+    assert tag["ci_low"] <= tag["ratio"] <= tag["ci_high"]
+    assert tag["verdict"].endswith("evidence against this rule on your audience")
+
+
+def test_report_text_and_plot(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    plot = tmp_path / "report.png"
+    result = CliRunner().invoke(
+        cli,
+        ["report", HISTORY[1], "--metric", "retweets", "--select", "max-length",
+         "--since", "2017-01-01", "--date", "created_at", "--plot", str(plot)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("postlint report: retweets\n")
+    assert "\nmax-length\n" in result.output
+    before = [r for r in rows_of("realDonaldTrump") if r["created_at"].split()[0].endswith("/16")]
+    assert f"left out: {len(before):,} outside dates" in result.output
+    assert "left out: 1,228 outside dates" in result.output
+    assert plot.read_bytes().startswith(b"\x89PNG")
+
+
+def test_report_usage_error_exits_2() -> None:
+    result = CliRunner().invoke(cli, ["report", HISTORY[0], "--metric", "likes"])
+    assert result.exit_code == 2
+    assert "no metric column 'likes'; numeric columns found: replies, retweets, favorites" in (
+        result.output
+    )
