@@ -34,6 +34,15 @@ KINDS: dict[str, str] = {
     "count": "postlint.kinds.count",
     "phrases": "postlint.kinds.phrases",
     "humour": "postlint.kinds.humour",
+    "platform-length": "postlint.kinds.platform_length",
+    "platform-entities": "postlint.kinds.platform_entities",
+    "platform-chars": "postlint.kinds.platform_chars",
+    "handles": "postlint.kinds.handles",
+    "media": "postlint.kinds.media",
+    "duplicate-post": "postlint.kinds.duplicate_post",
+    "shouting": "postlint.kinds.shouting",
+    "schedule": "postlint.kinds.schedule",
+    "hashtag-case": "postlint.kinds.hashtag_case",
 }
 
 
@@ -171,6 +180,9 @@ def build_options(options_cls: type, raw: Mapping[str, Any], where: str, base: A
     turned into ConfigErrors the same way.
     """
     fields = option_fields(options_cls)
+    #: table-valued options given over `base` that merge key by key (a config that sets
+    #: `mastodon = {limit = 1000}` keeps the rule file's other keys of `mastodon`)
+    merged: frozenset[str] = getattr(options_cls, "MERGED_TABLES", frozenset())
     values: dict[str, Any] = {}
     for key, value in raw.items():
         name = key.replace("-", "_")
@@ -182,6 +194,9 @@ def build_options(options_cls: type, raw: Mapping[str, Any], where: str, base: A
                 else f"{where}: {key}: this kind takes no options"
             )
         values[name] = _coerce(value, fields[name], key, where)
+        previous = getattr(base, name, None) if base is not None else None
+        if name in merged and isinstance(values[name], dict) and isinstance(previous, Mapping):
+            values[name] = {**previous, **values[name]}
     try:
         if base is not None:
             return dataclasses.replace(base, **values)
