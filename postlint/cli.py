@@ -216,7 +216,12 @@ def _resolver(config_path: Path | None) -> Any:
     "--config", "config_path", type=click.Path(path_type=Path, dir_okay=False, exists=True)
 )
 @click.option(
-    "--format", "-f", "output_format", type=click.Choice(["text", "json"]), default="text"
+    "--format",
+    "-f",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    help="markdown: the rule reference table of the README.",
 )
 def rules_command(config_path: Path | None, output_format: str) -> None:
     """List every rule: name, pack, kind, severity, and whether the config enables it."""
@@ -243,6 +248,15 @@ def rules_command(config_path: Path | None, output_format: str) -> None:
         )
     if output_format == "json":
         click.echo(json.dumps(rows, indent=2))
+        return
+    if output_format == "markdown":
+        click.echo("| rule | pack | severity | on by default | what it flags |")
+        click.echo("|---|---|---|---|---|")
+        for r in sorted(rows, key=lambda r: (r["pack"], r["name"])):
+            rule = catalog.rules[r["name"]]
+            what = " ".join(r["what"].split()).replace("|", "\\|")
+            on = "yes" if rule.default and rule.pack in config.extends else "no"
+            click.echo(f"| `{r['name']}` | {r['pack']} | {r['severity']} | {on} | {what} |")
         return
     widths = {
         k: max(len(k), *(len(str(r[k])) for r in rows))
