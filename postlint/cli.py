@@ -254,7 +254,8 @@ def rules_command(config_path: Path | None, output_format: str) -> None:
         click.echo("|---|---|---|---|---|")
         for r in sorted(rows, key=lambda r: (r["pack"], r["name"])):
             rule = catalog.rules[r["name"]]
-            what = " ".join(r["what"].split()).replace("|", "\\|")
+            what = " ".join(r["what"].split()).split(": ")[0].split(". ")[0].rstrip(".")
+            what = what.replace("|", "\\|")
             on = "yes" if rule.default and rule.pack in config.extends else "no"
             click.echo(f"| `{r['name']}` | {r['pack']} | {r['severity']} | {on} | {what} |")
         return
