@@ -40,6 +40,10 @@ class DefaultGroup(click.Group):
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("postlint: interrupted", err=True)
             ctx.exit(130)
@@ -254,7 +258,7 @@ def rules_command(config_path: Path | None, output_format: str) -> None:
         click.echo("|---|---|---|---|---|")
         for r in sorted(rows, key=lambda r: (r["pack"], r["name"])):
             rule = catalog.rules[r["name"]]
-            what = " ".join(r["what"].split()).split(": ")[0].split(". ")[0].rstrip(".")
+            what = " ".join(r["what"].split()).split(". ")[0].rstrip(".")
             what = what.replace("|", "\\|")
             on = "yes" if rule.default and rule.pack in config.extends else "no"
             click.echo(f"| `{r['name']}` | {r['pack']} | {r['severity']} | {on} | {what} |")
