@@ -80,8 +80,11 @@ class Post:
         meta: Mapping[str, Any],
         platforms: tuple[str, ...] = (),
         escape: str = "",
+        line: int = 1,
     ) -> None:
         self.path = path
+        #: the 1-based file line where the post starts (for messages naming another post)
+        self.line = line
         self.index = index
         self.text = text
         self.offsets = offsets
@@ -273,15 +276,17 @@ def _make_post(
     if not stripped:
         return
     shift = len(full) - len(full.lstrip())
+    offsets = OffsetMap(pieces, shift)
     source.posts.append(
         Post(
             path=source.display,
             index=len(source.posts),
             text=stripped,
-            offsets=OffsetMap(pieces, shift),
+            offsets=offsets,
             meta=meta,
             platforms=platforms,
             escape=escape,
+            line=source.line_col(offsets.to_file(0))[0],
         )
     )
 
