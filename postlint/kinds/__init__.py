@@ -43,6 +43,11 @@ KINDS: dict[str, str] = {
     "shouting": "postlint.kinds.shouting",
     "schedule": "postlint.kinds.schedule",
     "hashtag-case": "postlint.kinds.hashtag_case",
+    "bait": "postlint.kinds.bait",
+    "addressee": "postlint.kinds.addressee",
+    "acknowledgement": "postlint.kinds.acknowledgement",
+    "deflection": "postlint.kinds.deflection",
+    "canned": "postlint.kinds.canned",
 }
 
 
