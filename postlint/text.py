@@ -15,11 +15,10 @@ Every regex is compiled once, on first use; `emoji` is imported only when emoji 
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import cache, cached_property
-from importlib import resources
+from itertools import pairwise
 from typing import Any, NamedTuple, TypedDict
 
 import regex
@@ -110,6 +109,8 @@ class TwitterTextConfig(NamedTuple):
 
 
 def _data_text(name: str) -> str:
+    from importlib import resources  # not at import time: it costs more than this module
+
     folder = resources.files("postlint") / "data" / "twitter_text"
     return (folder / name).read_text(encoding="utf-8")
 
@@ -119,6 +120,8 @@ def twitter_text_config(name: str = "v3") -> TwitterTextConfig:
     """The twitter-text configuration "v1", "v2" or "v3" (v3 is what X uses today)."""
     if name not in ("v1", "v2", "v3"):
         raise ValueError(f"unknown twitter-text config {name!r}; expected v1, v2 or v3")
+    import json
+
     raw = json.loads(_data_text(f"{name}.json"))
     return TwitterTextConfig(
         version=raw["version"],
@@ -129,6 +132,21 @@ def twitter_text_config(name: str = "v3") -> TwitterTextConfig:
         ranges=tuple((r["start"], r["end"], r["weight"]) for r in raw["ranges"]),
         emoji_parsing_enabled=bool(raw.get("emojiParsingEnabled", False)),
     )
+
+
+def _class_body(chars: Iterable[str]) -> str:
+    """The inside of a character class holding `chars`, consecutive code points as ranges."""
+    points = sorted({ord(c) for c in chars})
+    parts: list[str] = []
+    i = 0
+    while i < len(points):
+        j = i
+        while j + 1 < len(points) and points[j + 1] == points[j] + 1:
+            j += 1
+        lo, hi = regex.escape(chr(points[i])), regex.escape(chr(points[j]))
+        parts.append(lo if i == j else f"{lo}{hi}" if j == i + 1 else f"{lo}-{hi}")
+        i = j + 1
+    return "".join(parts)
 
 
 def _trie_pattern(words: Iterable[str]) -> str:
@@ -154,7 +172,7 @@ def _trie_pattern(words: Iterable[str]) -> str:
         if len(leaves) == 1:
             branches.append(regex.escape(leaves[0]))
         elif leaves:
-            branches.append("[" + "".join(regex.escape(ch) for ch in leaves) + "]")
+            branches.append(f"[{_class_body(leaves)}]")
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -166,6 +184,7 @@ def _trie_pattern(words: Iterable[str]) -> str:
 
 
 class _UrlRegexes(NamedTuple):
+    hint: Any
     url: Any
     ascii_domain: Any
     tco: Any
@@ -175,6 +194,8 @@ class _UrlRegexes(NamedTuple):
 @cache
 def _url_regexes() -> _UrlRegexes:
     """twitter-text's URL regexes (regex.rb `valid_url` and friends), built on first use."""
+    import json
+
     tlds = json.loads(_data_text("tlds.json"))
     # A TLD must not run on into more of a hostname or an e-mail address.
     tld_end = r"(?=[^0-9a-zA-Z@+\-]|$)"
@@ -183,8 +204,14 @@ def _url_regexes() -> _UrlRegexes:
     punycode = r"(?i:xn--[0-9a-z]+)"
     tld = f"(?:{gtld}|{cctld}|{punycode})"
     d = f"[^{_DIRECTIONAL}{_PUNCT}{_CTRL}{_INVALID}{_SPACES}]"  # DOMAIN_VALID_CHARS
-    subdomain = rf"(?:(?:{d}(?:[_\-]|{d})*)?{d}\.)"
-    domain_name = rf"(?:(?:{d}(?:-|{d})*)?{d}\.)"
+    # A label is D, or D then D/"-"(/"_" in subdomains) then D: twitter-text writes it as
+    # `(D([_-]|D)*)?D`, whose nested alternation backtracks far more on ordinary words.
+    punct_name = _PUNCT.replace("\\-", "")  # "-" may join D in a domain name
+    punct_sub = punct_name.replace("_", "")  # and "_" too in a subdomain
+    d_sub = f"[^{_DIRECTIONAL}{punct_sub}{_CTRL}{_INVALID}{_SPACES}]"
+    d_name = f"[^{_DIRECTIONAL}{punct_name}{_CTRL}{_INVALID}{_SPACES}]"
+    subdomain = rf"(?:{d}(?:{d_sub}*{d})?\.)"
+    domain_name = rf"(?:{d}(?:{d_name}*{d})?\.)"
     domain = f"(?:{subdomain}*{domain_name}{tld})"
     path_char = rf"[a-zA-Z\p{{Cyrillic}}0-9!*';:=+,.$/%#\[\]\p{{Pd}}_~&|@{_LATIN_ACCENTS}]"
     # Up to two levels of balanced parentheses: /wiki/Primer_(film).
@@ -205,7 +232,11 @@ def _url_regexes() -> _UrlRegexes:
         ")"
     )
     ascii_domain = rf"(?:[a-zA-Z0-9\-_{_LATIN_ACCENTS}]+\.)+{tld}"
+    # Every URL has a dot followed by the first letter of a TLD: a cheap test first.
+    tld_firsts = {t[0] for kind in ("generic", "country") for t in tlds[kind]}
+    tld_firsts |= {c.upper() for c in tld_firsts} | {"x", "X"}
     return _UrlRegexes(
+        hint=regex.compile(f"\\.[{_class_body(tld_firsts)}]"),
         url=regex.compile(url),
         ascii_domain=regex.compile(ascii_domain),
         tco=regex.compile(rf"(?i:https?://t\.co/([a-z0-9]+)(?:\?{query_char}*{query_end})?)"),
@@ -332,21 +363,29 @@ def extract_reply_screen_name(text: str) -> str | None:
     return str(m.group("name"))
 
 
+_IDN_DOTS = {0x3002: ".", 0xFF0E: ".", 0xFF61: "."}  # punycode.js splits labels on these too
+
+
 def _punycode_length_ok(domain: str) -> tuple[bool, int]:
-    """twitter-text's light IDNA check: each label, punycoded, is 1-63 characters."""
+    """twitter-text's light IDNA check: each label, punycoded, is 1-63 characters.
+
+    Returns (ok, length of the punycoded domain).
+    """
+    if domain.isascii():
+        ok = all(1 <= len(label) <= _MAX_DOMAIN_LABEL_LENGTH for label in domain.split("."))
+        return ok, len(domain)
     total = 0
     for label in domain.split("."):
-        parts = regex.split("[\u3002\uff0e\uff61]", label)  # punycode.js's label separators
-        encoded = 0
+        parts = label.translate(_IDN_DOTS).split(".")
+        encoded = len(parts) - 1
         for part in parts:
             if part.isascii():
                 encoded += len(part)
             else:
                 try:
-                    encoded += 4 + len(part.encode("punycode"))
+                    encoded += 4 + len(part.encode("punycode"))  # "xn--" + RFC 3492
                 except UnicodeError:
                     return False, 0
-        encoded += len(parts) - 1
         if not 1 <= encoded <= _MAX_DOMAIN_LABEL_LENGTH:
             return False, 0
         total += encoded + 1
@@ -365,13 +404,48 @@ def _valid_url_length(url_length: int, domain: str, has_protocol: bool) -> bool:
     return url_length <= _MAX_URL_LENGTH
 
 
+# What a domain (labels and dots) may contain: not ASCII punctuation other than ".-_",
+# controls, spaces, bidi marks or invalid characters (twitter-text DOMAIN_VALID_CHARS).
+_NOT_DOMAIN = frozenset(
+    [chr(c) for c in range(0x80) if not chr(c).isalnum() and chr(c) not in "._-"]
+    + list("\x85\xa0\u1680\u180e\u2028\u2029\u202f\u205f\u3000\u061c\u200e\u200f")
+    + [chr(c) for c in (*range(0x2000, 0x200B), *range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+    + list(_INVALID)
+)
+
+
+def _url_matches(text: str, rx: _UrlRegexes) -> Iterator[Any]:
+    """The matches `rx.url.finditer(text)` gives, searching only near possible TLDs.
+
+    A URL's domain is one run of domain characters and dots that contains the dot before
+    its TLD (`rx.hint`), and only "https://" and one character can precede it, so the
+    leftmost match from `pos` starts at most 9 characters before that run.
+    """
+    pos, n = 0, len(text)
+    hint, search = rx.hint.search, rx.url.search
+    while pos < n:
+        h = hint(text, pos)
+        if h is None:
+            return
+        start = h.start()
+        while start > pos and text[start - 1] not in _NOT_DOMAIN:
+            start -= 1
+        m = search(text, max(pos, start - 9))
+        if m is None:
+            return
+        yield m
+        pos = m.end() if m.end() > m.start() else m.end() + 1
+
+
 def _urls(text: str, without_protocol: bool = True) -> list[tuple[str, int, int]]:
     """(url, start, end) for every URL, as twitter-text's extractUrlsWithIndices."""
     if not text or ("." if without_protocol else ":") not in text:
         return []
     rx = _url_regexes()
+    if not rx.hint.search(text):
+        return []
     found: list[tuple[str, int, int]] = []
-    for m in rx.url.finditer(text):
+    for m in _url_matches(text, rx):
         url, domain = m.group("url"), m.group("domain")
         start, end = m.span("url")
         if not m.group("protocol"):
@@ -553,26 +627,74 @@ def is_valid_url(url: str, unicode_domains: bool = True, require_protocol: bool 
 # Emoji
 
 
-@cache
-def _emoji_regex() -> Any:
-    """One regex for every emoji in `emoji.EMOJI_DATA`, plus unlisted ZWJ sequences.
+class _EmojiMatcher(NamedTuple):
+    candidate: Any  # where an emoji may start
+    by_first: dict[str, Any]  # first code point -> regex matching the emoji that start with it
+    simple: Any  # for first code points whose emoji are just the code point (+ U+FE0F)
 
-    Built once, on first use (platforms.md §5.2): a trie of the listed sequences (longest
-    wins: a family, a flag, a keycap, a skin-toned hand is one match) and, tried first, a ZWJ
-    chain of pictographs so that a sequence newer than the data or not RGI stays one emoji.
+
+@cache
+def _emoji_matcher() -> _EmojiMatcher:
+    """Matchers for every emoji in `emoji.EMOJI_DATA`, plus unlisted ZWJ sequences.
+
+    Built once, on first use, from the data (platforms.md §5.2): per first code point, a trie
+    of the listed sequences (longest wins, so a family, a flag, a keycap or a skin-toned hand
+    is one match), after a ZWJ chain of pictographs so that a sequence newer than the data or
+    not RGI (🐦‍🔥 with old data, 👨‍🦰‍👩) stays one emoji. One big alternation would be
+    tried branch by branch at every candidate; dispatching on the first code point makes
+    `TextView.emoji` several times faster than `emoji.emoji_list` (benchmarks/).
     """
     import emoji  # imported here: `import postlint.text` must stay cheap
 
     pic = r"\p{Extended_Pictographic}"
     mods = "[\ufe0f\U0001f3fb-\U0001f3ff]"
     zwj_chain = f"{pic}{mods}*(?:\u200d{pic}{mods}*)+"
-    return regex.compile(f"(?:{zwj_chain}|{_trie_pattern(emoji.EMOJI_DATA)})")
+    groups: dict[str, set[str]] = {}
+    for e in emoji.EMOJI_DATA:
+        groups.setdefault(e[0], set()).add(e)
+    by_first: dict[str, Any] = {}
+    is_pic = regex.compile(pic).match
+    others: set[str] = set()  # first code points that are not pictographs
+    keycap_next: set[str] = set()  # what follows an ASCII first code point (keycaps)
+    for first, group in groups.items():
+        if not is_pic(first):
+            if first.isascii():
+                keycap_next.update(e[1] for e in group if len(e) > 1)
+            else:
+                others.add(first)
+        if group <= {first, first + "\ufe0f"}:
+            continue  # handled by `simple`
+        by_first[first] = regex.compile(f"(?:{zwj_chain}|{_trie_pattern(group)})")
+    ascii_firsts = [f for f in groups if f.isascii()]
+    candidate = f"[{pic}{_class_body(others)}]"
+    if ascii_firsts:
+        candidate += f"|[{_class_body(ascii_firsts)}](?=[{_class_body(keycap_next)}])"
+    return _EmojiMatcher(
+        candidate=regex.compile(candidate),
+        by_first=by_first,
+        simple=regex.compile(f"(?:{zwj_chain}|.\ufe0f?)", regex.DOTALL),
+    )
 
 
 def _emoji_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each emoji in `text`, left to right, never overlapping."""
     if text.isascii():  # every emoji has a non-ASCII code point
         return []
-    return [m.span() for m in _emoji_regex().finditer(text)]
+    matcher = _emoji_matcher()
+    search, by_first, simple = matcher.candidate.search, matcher.by_first, matcher.simple
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while True:
+        found = search(text, pos)
+        if found is None:
+            return spans
+        start = found.start()
+        m = by_first.get(text[start], simple).match(text, start)
+        if m is None:
+            pos = start + 1
+        else:
+            pos = m.end()
+            spans.append((start, pos))
 
 
 # --------------------------------------------------------------------------------------------
@@ -580,6 +702,21 @@ def _emoji_spans(text: str) -> list[tuple[int, int]]:
 
 
 _GRAPHEME = regex.compile(r"\X")
+# Printable ASCII followed by ASCII is one grapheme per code point (no UAX #29 rule joins
+# them), so such runs skip the slower `\X`; the last one before other text goes to `\X`.
+_GRAPHEME_RUNS = regex.compile(r"[\x20-\x7e]+(?=[\x00-\x7f]|\Z)|\X")
+
+
+def _graphemes(text: str) -> list[str]:
+    if text.isascii() and "\r\n" not in text:
+        return list(text)
+    out: list[str] = []
+    for piece in _GRAPHEME_RUNS.findall(text):
+        if len(piece) > 1 and piece.isascii() and piece != "\r\n":
+            out.extend(piece)
+        else:
+            out.append(piece)
+    return out
 
 
 @cache
@@ -609,7 +746,7 @@ class TextView:
     @cached_property
     def graphemes(self) -> list[str]:
         """Extended grapheme clusters (UAX #29, the `regex` module's current Unicode)."""
-        return list(_GRAPHEME.findall(self.text))
+        return _graphemes(self.text)
 
     @cached_property
     def grapheme_count(self) -> int:
@@ -691,8 +828,9 @@ def _config(config: str | TwitterTextConfig) -> TwitterTextConfig:
     return twitter_text_config(config) if isinstance(config, str) else config
 
 
-def _weighted_atoms(text: str, cfg: TwitterTextConfig) -> Iterator[tuple[int, int, int]]:
-    """(start, end, weight) covering `text` (already NFC): URLs, emoji, then code points."""
+def _weighted_pieces(text: str, cfg: TwitterTextConfig) -> Iterator[tuple[int, int, int]]:
+    """(start, end, weight) covering `text` (already NFC): each URL and emoji with its
+    weight, and the plain text between them with weight -1 (weigh it by code point)."""
     entities: dict[int, tuple[int, int]] = {}
     if cfg.emoji_parsing_enabled:
         for s, e in _emoji_spans(text):
@@ -700,22 +838,56 @@ def _weighted_atoms(text: str, cfg: TwitterTextConfig) -> Iterator[tuple[int, in
     url_weight = cfg.transformed_url_length * cfg.scale
     for _, s, e in _urls(text):
         entities[s] = (e, url_weight)  # a URL wins over an emoji at the same place
-    ranges, default = cfg.ranges, cfg.default_weight
-    i, n = 0, len(text)
-    while i < n:
-        entity = entities.get(i)
-        if entity is not None:
-            yield i, entity[0], entity[1]
-            i = entity[0]
-            continue
-        cp = ord(text[i])
-        weight = default
-        for lo, hi, w in ranges:
-            if lo <= cp <= hi:
-                weight = w
-                break
-        yield i, i + 1, weight
-        i += 1
+    pos = 0
+    for start in sorted(entities):
+        if start < pos:
+            continue  # inside an earlier entity
+        end, weight = entities[start]
+        if start > pos:
+            yield pos, start, -1
+        yield start, end, weight
+        pos = end
+    if pos < len(text):
+        yield pos, len(text), -1
+
+
+def _char_weight(cp: int, cfg: TwitterTextConfig) -> int:
+    for lo, hi, w in cfg.ranges:  # the first range that holds it, as getCharacterWeight
+        if lo <= cp <= hi:
+            return w
+    return cfg.default_weight
+
+
+@cache
+def _range_classes(cfg: TwitterTextConfig) -> tuple[tuple[Any, int], ...] | None:
+    """One regex per weight for counting weighted code points fast; None if ranges overlap."""
+    spans = sorted((lo, hi) for lo, hi, _ in cfg.ranges)
+    if any(a[1] >= b[0] for a, b in pairwise(spans)):
+        return None
+    by_weight: dict[int, str] = {}
+    for lo, hi, w in cfg.ranges:
+        by_weight[w] = by_weight.get(w, "") + f"{regex.escape(chr(lo))}-{regex.escape(chr(hi))}"
+    return tuple((regex.compile(f"[{body}]"), w) for w, body in by_weight.items())
+
+
+def _plain_weight(segment: str, cfg: TwitterTextConfig) -> int:
+    classes = _range_classes(cfg)
+    if classes is None:
+        return sum(_char_weight(ord(ch), cfg) for ch in segment)
+    total = len(segment) * cfg.default_weight
+    for rx, w in classes:
+        total += len(rx.findall(segment)) * (w - cfg.default_weight)
+    return total
+
+
+def _weighted_atoms(text: str, cfg: TwitterTextConfig) -> Iterator[tuple[int, int, int]]:
+    """(start, end, weight) per URL, emoji or other code point of `text` (already NFC)."""
+    for start, end, weight in _weighted_pieces(text, cfg):
+        if weight >= 0:
+            yield start, end, weight
+        else:
+            for i in range(start, end):
+                yield i, i + 1, _char_weight(ord(text[i]), cfg)
 
 
 def parse_tweet(text: str, config: str | TwitterTextConfig = "v3") -> TweetParse:
@@ -731,17 +903,34 @@ def parse_tweet(text: str, config: str | TwitterTextConfig = "v3") -> TweetParse
     weight = 0
     valid = True
     valid_index = 0  # UTF-16 index of the last unit that still fits
-    unit = 0  # UTF-16 index where the current atom starts
-    for start, end, w in _weighted_atoms(normalized, cfg):
-        weight += w
-        last_char = normalized[end - 1]
-        unit += (
-            (end - start) if normalized[start:end].isascii() else _utf16_len(normalized[start:end])
-        )
-        if valid:
-            valid = last_char not in _INVALID_SET
-        if valid and weight <= max_weight:
-            valid_index = unit - 1
+    unit = 0  # UTF-16 index where the current piece starts
+    for start, end, w in _weighted_pieces(normalized, cfg):
+        piece = normalized[start:end]
+        if w >= 0:  # a URL or an emoji: one step, its last code unit decides
+            weight += w
+            unit += _utf16_len(piece)
+            if valid:
+                valid = piece[-1] not in _INVALID_SET
+            if valid and weight <= max_weight:
+                valid_index = unit - 1
+            continue
+        clean = _INVALID_SET.isdisjoint(piece)
+        piece_weight = _plain_weight(piece, cfg)
+        if not valid or weight > max_weight or (clean and weight + piece_weight <= max_weight):
+            # Fast path: the valid range either takes the whole piece or none of it.
+            weight += piece_weight
+            unit += _utf16_len(piece)
+            if valid and weight <= max_weight:
+                valid_index = unit - 1
+            valid = valid and clean
+            continue
+        for ch in piece:  # the piece crosses the limit or holds an invalid character
+            weight += _char_weight(ord(ch), cfg)
+            unit += 2 if ord(ch) > 0xFFFF else 1
+            if valid:
+                valid = ch not in _INVALID_SET
+            if valid and weight <= max_weight:
+                valid_index = unit - 1
     text_units = _utf16_len(text)
     valid_index += text_units - _utf16_len(normalized)
     return TweetParse(
@@ -901,7 +1090,7 @@ def count(text: str, unit: str, **params: Any) -> int:
     if unit == "utf16_units":
         return _utf16_len(text)
     if unit == "graphemes":
-        return len(_GRAPHEME.findall(text))
+        return len(_graphemes(text))
     if unit == "x_weighted":
         return parse_tweet(text, params.get("config", "v3")).weighted_length
     return sum(cost for _, _, cost in _atoms(text, unit, params))
@@ -916,6 +1105,8 @@ def cut_offset(text: str, unit: str, limit: int, **params: Any) -> int | None:
     _check_params(unit, params)
     if unit == "code_points":
         return limit if len(text) > limit else None
+    if count(text, unit, **params) <= limit:  # the common case, on the fast path
+        return None
     total = 0
     for start, _, cost in _atoms(text, unit, params):
         total += cost
@@ -930,11 +1121,28 @@ def cut_offset(text: str, unit: str, limit: int, **params: Any) -> int | None:
 _PLATFORM_ALIASES = {"twitter": "x"}
 HANDLE_PLATFORMS = ("x", "instagram", "threads", "bluesky", "mastodon", "tiktok")
 
-_X_HANDLE = regex.compile(r"[A-Za-z0-9_]+")
-_IG_HANDLE = regex.compile(r"[A-Za-z0-9._]+")
-_MASTODON_LOCAL = regex.compile(r"[a-z0-9_]+(?:[.\-]+[a-z0-9_]+)*", regex.IGNORECASE)
-_MASTODON_DOMAIN = regex.compile(r"\w+(?:[.\-]+\w+)*")
-_BSKY_LABEL = regex.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?")
+
+class _HandleRegexes(NamedTuple):
+    x: Any
+    instagram: Any
+    mastodon_local: Any
+    mastodon_domain: Any
+    bluesky_label: Any
+    bluesky_chars: Any
+
+
+@cache
+def _handle_regexes() -> _HandleRegexes:
+    return _HandleRegexes(
+        x=regex.compile(r"[A-Za-z0-9_]+"),
+        instagram=regex.compile(r"[A-Za-z0-9._]+"),
+        mastodon_local=regex.compile(r"[a-z0-9_]+(?:[.\-]+[a-z0-9_]+)*", regex.IGNORECASE),
+        mastodon_domain=regex.compile(r"\w+(?:[.\-]+\w+)*"),
+        bluesky_label=regex.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"),
+        bluesky_chars=regex.compile(r"[A-Za-z0-9.\-]+"),
+    )
+
+
 # Bluesky refuses these TLDs (atproto packages/syntax/src/handle.ts, platforms.md §1.4).
 _BSKY_BAD_TLDS = frozenset(
     {"local", "arpa", "invalid", "localhost", "internal", "example", "alt", "onion"}
@@ -948,7 +1156,8 @@ def _length_problem(n: int, limit: int, what: str) -> str | None:
 
 
 def _bluesky_problem(handle: str) -> str | None:
-    if not handle.isascii() or regex.search(r"[^A-Za-z0-9.\-]", handle):
+    rx = _handle_regexes()
+    if not rx.bluesky_chars.fullmatch(handle):
         return "Bluesky handles allow only ASCII letters, digits, - and ."
     if len(handle) > 253:
         return f"{len(handle)} characters; Bluesky handles are at most 253"
@@ -960,7 +1169,7 @@ def _bluesky_problem(handle: str) -> str | None:
             return "Bluesky handles cannot have an empty label (.. or a leading or trailing .)"
         if len(label) > 63:
             return f"{len(label)} characters in one label; Bluesky labels are at most 63"
-        if not _BSKY_LABEL.fullmatch(label):
+        if not rx.bluesky_label.fullmatch(label):
             return "Bluesky handle labels cannot start or end with -"
     tld = labels[-1].lower()
     if not tld[0].isalpha():
@@ -985,31 +1194,32 @@ def handle_problem(handle: str, platform: str) -> str | None:
             f"unknown platform {platform!r}; expected one of {', '.join(HANDLE_PLATFORMS)}"
         )
     name = handle[1:] if handle.startswith(("@", "＠")) else handle
+    rx = _handle_regexes()
     if not name:
         return "the handle is empty"
     if key == "x":
-        if not _X_HANDLE.fullmatch(name):
+        if not rx.x.fullmatch(name):
             return "X handles allow only letters, digits and _"
         return _length_problem(len(name), 15, "X")
     if key in ("instagram", "threads"):
         label = "Instagram" if key == "instagram" else "Threads (Instagram)"
-        if not _IG_HANDLE.fullmatch(name):
+        if not rx.instagram.fullmatch(name):
             return f"{label} handles allow only letters, digits, . and _"
         return _length_problem(len(name), 30, label)
     if key == "tiktok":
-        if not _IG_HANDLE.fullmatch(name):
+        if not rx.instagram.fullmatch(name):
             return "TikTok handles allow only letters, digits, _ and ."
         return _length_problem(len(name), 24, "TikTok")
     if key == "bluesky":
         return _bluesky_problem(name)
     # Mastodon: local part, then an optional @domain.
     local, _, domain = name.partition("@")
-    if not _MASTODON_LOCAL.fullmatch(local):
+    if not rx.mastodon_local.fullmatch(local):
         return "Mastodon usernames allow only letters, digits and _, with . or - only between them"
     problem = _length_problem(len(local), 30, "Mastodon")
     if problem:
         return problem
-    if "@" in name and not _MASTODON_DOMAIN.fullmatch(domain):
+    if "@" in name and not rx.mastodon_domain.fullmatch(domain):
         return f"{domain!r} is not a server name (expected @user@example.social)"
     return None
 
