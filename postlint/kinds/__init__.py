@@ -11,6 +11,9 @@ A kind module has:
   severity or print: the linter does (yamllint's separation).
 - optionally `new_state()`: the kind then gets `check(post, options, state)` with one
   state per rule per run, for checks across posts (duplicates).
+- optionally `CONFIG_TABLES`: config tables (`accounts`) the Resolver passes in as the
+  option of the same name, and `needs_for(options)`: the rule's needs when they depend
+  on its options (a `tokens` pattern using `LEMMA` needs `lemmas`).
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ KINDS: dict[str, str] = {
     "count": "postlint.kinds.count",
     "phrases": "postlint.kinds.phrases",
     "humour": "postlint.kinds.humour",
+    "tokens": "postlint.kinds.tokens",
+    "accounts": "postlint.kinds.accounts",
+    "entities": "postlint.kinds.entities",
     "platform-length": "postlint.kinds.platform_length",
     "platform-entities": "postlint.kinds.platform_entities",
     "platform-chars": "postlint.kinds.platform_chars",
