@@ -389,8 +389,15 @@ def report(
 @click.option("--stdio", is_flag=True, help="Talk over stdin/stdout (the default and only transport).")
 def server(stdio: bool) -> None:
     """Run the language server (LSP over stdio) for live diagnostics and quick fixes."""
-    from postlint.server import serve
+    try:
+        from postlint.server import serve
+    except ImportError as exc:
+        from postlint.errors import EnvironmentProblem
 
+        raise EnvironmentProblem(
+            f"the language server needs pygls ({exc}); install it with: "
+            "pip install 'postlint[server]'"
+        ) from None
     serve()
 
 
