@@ -336,7 +336,26 @@ def load_config(path: Path | None, cwd: Path | None = None) -> Config:
         drafts = ReadSettings(text_column=column, max_file_size=size, platforms=platforms)
     config = replace(config, drafts=drafts)
     tables = {key: values[key][0] for key in EXTENSION_TABLES if key in values}
+    _check_tables(values)
     return replace(config, tables=tables)
+
+
+def _check_tables(values: Mapping[str, tuple[Any, str]]) -> None:
+    """Validate the `[accounts]` and `[nlp]` tables (errors name the file and key); they
+    stay raw in `Config.tables`, and the kinds and the NLP layer read them from there."""
+    if "accounts" in values:
+        from postlint.kinds.accounts import parse_accounts
+
+        table, where = values["accounts"]
+        try:
+            parse_accounts(table)
+        except ValueError as exc:
+            raise ConfigError(f"{where}{exc}") from None
+    if "nlp" in values:
+        from postlint.nlp import parse_settings
+
+        table, where = values["nlp"]
+        parse_settings(table, f"{where}nlp")
 
 
 def find_config(start: Path) -> Path | None:
@@ -537,10 +556,41 @@ class Resolver:
             rule = catalog.rules[name]
             own = settings.get(name)
             where = f"{config.display}: rules.{name}"
-            rule = rule.build(own.options if own else None, where)
+            rule = rule.build(_with_tables(rule, config, own), where)
+            rule = _check_needs(rule, config, where)
             if own and own.severity:
                 rule = replace(rule, severity=own.severity)  # type: ignore[arg-type]
             if own and own.message:
                 rule = rule.with_message(own.message, f"{where}.message")
             built.append(rule)
         return tuple(built)
+
+
+def _with_tables(rule: Rule, config: Config, own: RuleSettings | None) -> Mapping[str, Any] | None:
+    """The rule's option overrides, plus the config tables its kind takes (`CONFIG_TABLES`,
+    e.g. `accounts`) as options of the same name; `[rules.NAME]` options win."""
+    from postlint.kinds import load_kind
+
+    tables = getattr(load_kind(rule.kind, str(rule.path)), "CONFIG_TABLES", ())
+    injected = {t.replace("-", "_"): config.tables[t] for t in tables if t in config.tables}
+    if not injected:
+        return own.options if own else None
+    return {**injected, **(own.options if own else {})}
+
+
+def _check_needs(rule: Rule, config: Config, where: str) -> Rule:
+    """Apply a kind's `needs_for(options)`; a rule that needs a trained spaCy pipeline
+    (lemmas, pos, entities) without `[nlp] model` is a ConfigError naming it."""
+    needs_for = getattr(rule.module, "needs_for", None)
+    if needs_for is not None:
+        rule = replace(rule, needs=frozenset(needs_for(rule.options)))
+    from postlint.nlp import TRAINED_NEEDS, parse_settings
+
+    trained = rule.needs & TRAINED_NEEDS
+    if trained and not parse_settings(config.tables.get("nlp")).trained:
+        raise ConfigError(
+            f"{where}: needs {', '.join(sorted(trained))} from a trained spaCy pipeline; "
+            'set [nlp] model = "en_core_web_sm" in the config '
+            "(install it with: python -m spacy download en_core_web_sm)"
+        )
+    return rule
