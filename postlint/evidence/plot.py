@@ -241,6 +241,6 @@ def _draw_forest(ax: Axes, rows: Sequence[RuleResult], report: Report) -> None:
             markersize=4,
             label=_literal(f"{report.by}: {group}"),
         )
-    ax.set_xlabel("median flagged / median passed (< 1: flagged did worse)")
-    ax.set_title("ratio of medians with 95% bootstrap CI", fontsize=10)
+    ax.set_xlabel("median flagged / median passed")
+    ax.set_title("ratio of medians, 95% CI (< 1: flagged did worse)", fontsize=10)
     ax.grid(axis="x", alpha=0.3)
