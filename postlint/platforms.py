@@ -1,0 +1,141 @@
+"""Per-platform option tables for the platform kinds: one table per platform, validated.
+
+Platform facts (limits, units, counts) live in the rule files of `rules/platforms/`, one
+TOML table per platform, never in code. This module gives the kinds a common base for those
+tables: a field per platform, merged key by key when a config overrides one
+(`[rules.platform-length] mastodon = {limit = 1000}`), and helpers that check a table's
+keys and value types so a bad config names the platform and key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from postlint.kinds import did_you_mean
+
+#: the platforms a table may be given for (option names; `youtube_description` is the
+#: platform `youtube-description`: a video's description, checked apart from its title)
+PLATFORM_FIELDS: tuple[str, ...] = (
+    "x",
+    "instagram",
+    "threads",
+    "bluesky",
+    "mastodon",
+    "linkedin",
+    "facebook",
+    "tiktok",
+    "youtube",
+    "youtube_description",
+)
+
+
+def platform_name(field_name: str) -> str:
+    """The platform name posts use for an option field (`youtube_description` → `youtube-description`)."""
+    return field_name.replace("_", "-")
+
+
+@dataclass(frozen=True)
+class PlatformTables:
+    """One optional table per platform; a kind's `Options` inherit these fields."""
+
+    MERGED_TABLES: ClassVar[frozenset[str]] = frozenset(PLATFORM_FIELDS)
+
+    x: Mapping[str, Any] | None = None
+    instagram: Mapping[str, Any] | None = None
+    threads: Mapping[str, Any] | None = None
+    bluesky: Mapping[str, Any] | None = None
+    mastodon: Mapping[str, Any] | None = None
+    linkedin: Mapping[str, Any] | None = None
+    facebook: Mapping[str, Any] | None = None
+    tiktok: Mapping[str, Any] | None = None
+    youtube: Mapping[str, Any] | None = None
+    youtube_description: Mapping[str, Any] | None = None
+
+    def tables(self) -> Iterator[tuple[str, Mapping[str, Any]]]:
+        """(platform name, table) for every platform with a table."""
+        for name in PLATFORM_FIELDS:
+            table = getattr(self, name)
+            if table is not None:
+                yield platform_name(name), table
+
+    def build_tables(self, build: Callable[[str, Mapping[str, Any]], Any]) -> dict[str, Any]:
+        """Run `build(platform, table)` for each table; the results keyed by platform name."""
+        return {platform: build(platform, table) for platform, table in self.tables()}
+
+
+def set_field(options: Any, name: str, value: Any) -> None:
+    """Set a derived (init=False) field of a frozen Options instance in `__post_init__`."""
+    object.__setattr__(options, name, value)
+
+
+class Table:
+    """Typed access to one platform's table; errors name `platform.key` (ValueError)."""
+
+    def __init__(self, platform: str, table: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+        self.platform = platform
+        self.table = {key.replace("-", "_"): value for key, value in table.items()}
+        spelled = [a.replace("_", "-") for a in allowed]
+        for key in table:
+            if key.replace("-", "_") not in allowed:
+                raise ValueError(
+                    f"{platform}.{key}: unknown key{did_you_mean(key, spelled)}"
+                    f" (expected {', '.join(spelled)})"
+                )
+
+    def _where(self, key: str) -> str:
+        return f"{self.platform}.{key.replace('_', '-')}"
+
+    def has(self, key: str) -> bool:
+        return key in self.table
+
+    def integer(self, key: str, default: int | None = None, minimum: int = 0) -> int:
+        """An integer >= `minimum`; required unless `default` is given."""
+        value = self.table.get(key, default)
+        if value is None:
+            raise ValueError(f"{self._where(key)}: required (an integer >= {minimum})")
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise ValueError(f"{self._where(key)}: expected an integer >= {minimum}, got {value!r}")
+        return value
+
+    def string(self, key: str, default: str | None = None, choices: tuple[str, ...] = ()) -> str:
+        """A string (one of `choices` if given); required unless `default` is given."""
+        value = self.table.get(key, default)
+        if value is None:
+            raise ValueError(f"{self._where(key)}: required (a string)")
+        if not isinstance(value, str):
+            raise ValueError(f"{self._where(key)}: expected a string, got {value!r}")
+        if choices and value not in choices:
+            raise ValueError(
+                f"{self._where(key)}: expected one of {', '.join(choices)}, got {value!r}"
+                f"{did_you_mean(value, choices)}"
+            )
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.table.get(key, default)
+        if not isinstance(value, bool):
+            raise ValueError(f"{self._where(key)}: expected true or false, got {value!r}")
+        return value
+
+    def mapping(self, key: str) -> dict[str, Any]:
+        value = self.table.get(key, {})
+        if not isinstance(value, dict):
+            raise ValueError(f"{self._where(key)}: expected a table, got {value!r}")
+        return dict(value)
+
+    def tables(self, key: str) -> list[Mapping[str, Any]]:
+        value = self.table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise ValueError(f"{self._where(key)}: expected a list of tables, got {value!r}")
+        return list(value)
+
+
+__all__ = [
+    "PLATFORM_FIELDS",
+    "PlatformTables",
+    "Table",
+    "platform_name",
+    "set_field",
+]
