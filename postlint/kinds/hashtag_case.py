@@ -1,0 +1,133 @@
+"""Kind `hashtag-case`: a several-word hashtag written all in lower case (#throwbackthursday).
+
+Screen readers read an all-lowercase hashtag as one long word; CamelCase (#ThrowbackThursday)
+lets them read the words. The hashtag is split with a shipped English word list ranked by
+frequency (postlint/data/words, see its PROVENANCE.md): the cheapest split (a word costs the
+log of its rank, as in Zipf's law) must beat every split with different word boundaries by
+`margin` (a ratio of likelihoods), else the split is unreliable (#penisland) and the hashtag is
+left alone. A reliable split gets a safe fix that rewrites the hashtag in CamelCase.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from postlint.kinds import Edit, Fix, Hit
+
+if TYPE_CHECKING:
+    from postlint.drafts import Post
+
+NEEDS = frozenset({"text"})
+FIELDS = ("hashtag", "suggestion", "words")
+
+_TAG = re.compile(r"([a-z]+)([0-9]*)")
+#: how many cheapest splits are compared
+_BEST = 6
+
+
+@dataclass(frozen=True)
+class Options:
+    """`min-length`: shorter tags (letters) are not checked; `margin`: how many times likelier
+    the best split must be than any split with other word boundaries; `max-words`: longer
+    splits are not trusted; `vocabulary`: words of the shipped list to use (most frequent)."""
+
+    min_length: int = 6
+    margin: float = 20.0
+    max_words: int = 4
+    vocabulary: int = 40_000
+
+    def __post_init__(self) -> None:
+        if self.margin < 1:
+            raise ValueError(f"margin: expected a number >= 1, got {self.margin}")
+        if not 1 <= self.vocabulary <= 40_000:
+            raise ValueError(f"vocabulary: expected 1 to 40000 words, got {self.vocabulary}")
+        if self.max_words < 2:
+            raise ValueError(f"max-words: expected an integer >= 2, got {self.max_words}")
+
+
+@cache
+def _costs(size: int) -> dict[str, float]:
+    """Word → cost (log of its frequency rank, scaled as in Zipf's law)."""
+    from importlib import resources
+
+    text = (resources.files("postlint") / "data" / "words" / "en.txt").read_text(encoding="utf-8")
+    words = text.split()[:size]
+    scale = math.log(len(words))
+    return {w: math.log((rank + 1) * scale) for rank, w in enumerate(words)}
+
+
+def splits(letters: str, size: int = 40_000) -> list[tuple[float, tuple[str, ...]]]:
+    """The cheapest ways to write `letters` as words of the list, cheapest first."""
+    costs = _costs(size)
+    longest = 24
+    best: list[list[tuple[float, tuple[str, ...]]]] = [[(0.0, ())]]
+    for end in range(1, len(letters) + 1):
+        here: list[tuple[float, tuple[str, ...]]] = []
+        for start in range(max(0, end - longest), end):
+            cost = costs.get(letters[start:end])
+            if cost is None:
+                continue
+            word = letters[start:end]
+            for total, words in best[start]:
+                here.append((total + cost, (*words, word)))
+        here.sort()
+        best.append(here[:_BEST])
+    return best[-1]
+
+
+def _bounds(words: tuple[str, ...]) -> frozenset[int]:
+    out, pos = set(), 0
+    for w in words[:-1]:
+        pos += len(w)
+        out.add(pos)
+    return frozenset(out)
+
+
+def reliable_split(letters: str, options: Options) -> tuple[str, ...] | None:
+    """The words of `letters` when the split is several words and unambiguous, else None."""
+    found = splits(letters, options.vocabulary)
+    if not found:
+        return None
+    cost, words = found[0]
+    if not 2 <= len(words) <= options.max_words:
+        return None
+    bounds = _bounds(words)
+    limit = math.log(options.margin)
+    for other_cost, other in found[1:]:
+        if other_cost - cost >= limit:
+            break
+        others = _bounds(other)
+        # Splitting a compound further (throw|back vs throwback) keeps the reading;
+        # boundaries that cross (pen|island vs penis|land) do not.
+        if not (others <= bounds or bounds <= others):
+            return None
+        if len(other) < 2:
+            return None  # as likely to be one word
+    return words
+
+
+def check(post: Post, options: Options) -> Iterator[Hit]:
+    """A hit per all-lowercase hashtag that splits reliably into words, with a CamelCase fix."""
+    if "#" not in post.text and "＃" not in post.text:
+        return
+    for tag in post.view.hashtags:
+        body = tag.text[1:]
+        m = _TAG.fullmatch(body)
+        if m is None or len(m.group(1)) < options.min_length:
+            continue
+        words = reliable_split(m.group(1), options)
+        if words is None:
+            continue
+        camel = "".join(w[:1].upper() + w[1:] for w in words) + m.group(2)
+        suggestion = tag.text[0] + camel
+        yield Hit(
+            tag.start,
+            tag.end,
+            {"hashtag": tag.text, "suggestion": suggestion, "words": " ".join(words)},
+            Fix((Edit(tag.start + 1, tag.end, camel),), f"write {suggestion}"),
+        )
