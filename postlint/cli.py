@@ -169,11 +169,13 @@ def check(
     for missing in found.missing:
         click.echo(f"postlint: error: {missing}: no such file or folder", err=True)
     stdin = sys.stdin.buffer.read() if read_stdin else None
-    stream = sys.stdout
+    # `--fix -` prints the fixed draft on stdout (for editors), so problems go to stderr
+    stream = sys.stderr if read_stdin and fix and not diff else sys.stdout
     reporter = get_reporter(output_format, stream, _use_color(color))
     summary = Summary()
     failed = False
-    for result in run(found.files, resolver, stdin=stdin, stdin_filename=stdin_filename):
+    results = run(found.files, resolver, stdin=stdin, stdin_filename=stdin_filename)
+    for index, result in enumerate(results):
         for notice in result.source.notices:
             click.echo(f"postlint: {result.source.display}: {notice}", err=True)
         if fix or diff:
@@ -184,7 +186,8 @@ def check(
                 resolver,
                 unsafe=unsafe_fixes,
                 diff=diff,
-                to_stdout=result.source.path is None,
+                # stdin comes first; with --stdin-filename it has a path, never written
+                to_stdout=read_stdin and index == 0,
                 summary=summary,
             )
         fixable = sum(1 for p in result.problems if p.fix and (p.fix.safe or unsafe_fixes))
