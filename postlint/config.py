@@ -20,7 +20,7 @@ from postlint.kinds import did_you_mean, option_fields
 from postlint.packs import SEVERITIES, Catalog, Rule, builtin_catalog
 
 CONFIG_NAMES = ("postlint.toml", ".postlint.toml", "pyproject.toml")
-DEFAULT_EXTENDS: tuple[str, ...] = ("engagement",)
+DEFAULT_EXTENDS: tuple[str, ...] = ("engagement", "hygiene", "platforms")
 FAIL_LEVELS = ("error", "warning", "info")
 
 _TOP_KEYS = (
