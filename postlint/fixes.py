@@ -1,11 +1,19 @@
 """Apply fixes safely: non-overlapping edits, one re-lint, atomic writes that keep every
-byte outside the edits (encoding, BOM, line endings, other posts, CSV quoting)."""
+byte outside the edits (encoding, BOM, line endings, other posts, CSV quoting).
+
+The linter has already turned each kind's fix into file edits, escaped for the cell the
+post lives in (CSV, JSONL) and written in the file's line endings; here fixes are
+chosen (safe ones, unsafe ones only with `--unsafe-fixes`, never two that overlap),
+applied to the decoded text, encoded back exactly as the file was, and written by
+temp file + rename, only if the file still holds what was read.
+"""
 
 from __future__ import annotations
 
 import codecs
 import difflib
 import os
+import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,36 +31,60 @@ _BOM = {
 }
 
 
-def choose_edits(problems: Sequence[Problem], unsafe: bool) -> list[FileEdit]:
-    """The edits to apply: from fixable problems (safe ones unless `unsafe`), in order,
-    skipping any fix that overlaps one already chosen."""
-    chosen: list[FileEdit] = []
-    taken: list[tuple[int, int]] = []
-    for problem in sorted(problems, key=lambda p: (p.start, p.end)):
-        fix = problem.fix
-        if fix is None or (not fix.safe and not unsafe):
-            continue
-        spans = [(e.start, e.end) for e in fix.edits]
-        if any(_overlaps(s, t) for s in spans for t in taken):
-            continue
-        chosen.extend(fix.edits)
-        taken.extend(spans)
-    return sorted(chosen, key=lambda e: (e.start, e.end))
-
-
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether two edit spans collide. Two insertions collide at the same point (their
+    order would be arbitrary); an insertion collides with a replacement it falls
+    strictly inside, and touching spans do not collide."""
     if a == b:
         return True
-    if a[0] == a[1] or b[0] == b[1]:  # insertions collide only at the same point inside
+    if a[0] == a[1] or b[0] == b[1]:
         return a[0] == b[0] or (b[0] < a[0] < b[1]) or (a[0] < b[0] < a[1])
     return a[0] < b[1] and b[0] < a[1]
 
 
+def _valid(edits: Sequence[FileEdit], size: int | None) -> bool:
+    """A fix's own edits are in bounds and do not overlap one another."""
+    spans = sorted((e.start, e.end) for e in edits)
+    for start, end in spans:
+        if start < 0 or end < start or (size is not None and end > size):
+            return False
+    return not any(_overlaps(a, b) for i, a in enumerate(spans) for b in spans[i + 1 :])
+
+
+def choose_fixes(
+    problems: Sequence[Problem], unsafe: bool, size: int | None = None
+) -> list[Problem]:
+    """The problems whose fixes to apply: safe ones (and unsafe ones if `unsafe`), in
+    file order, skipping a fix that overlaps one already chosen or is itself invalid."""
+    chosen: list[Problem] = []
+    taken: list[tuple[int, int]] = []
+    for problem in sorted(problems, key=lambda p: (p.start, p.end, p.rule)):
+        fix = problem.fix
+        if fix is None or not fix.edits or (not fix.safe and not unsafe):
+            continue
+        if not _valid(fix.edits, size):
+            continue
+        spans = [(e.start, e.end) for e in fix.edits]
+        if any(_overlaps(s, t) for s in spans for t in taken):
+            continue
+        chosen.append(problem)
+        taken.extend(spans)
+    return chosen
+
+
+def choose_edits(problems: Sequence[Problem], unsafe: bool) -> list[FileEdit]:
+    """The edits of the chosen fixes (see `choose_fixes`), sorted by position."""
+    edits = [e for p in choose_fixes(problems, unsafe) if p.fix for e in p.fix.edits]
+    return sorted(edits, key=lambda e: (e.start, e.end))
+
+
 def apply_edits(text: str, edits: Sequence[FileEdit]) -> str:
-    """Apply sorted, non-overlapping edits to `text`."""
+    """Apply non-overlapping edits to `text`; everything between them is kept as is."""
     out = []
     pos = 0
-    for edit in edits:
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if edit.start < pos:
+            raise ValueError(f"overlapping edits at offset {edit.start}")
         out.append(text[pos : edit.start])
         out.append(edit.replacement)
         pos = edit.end
@@ -68,16 +100,18 @@ def encode(source: Source, text: str) -> bytes:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write via a temporary file in the same folder and rename over the original,
-    keeping the original's permission bits."""
-    mode = path.stat().st_mode
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".postlint", dir=path.parent)
+    keeping the original's permission bits. A symlink is followed: its target is
+    rewritten and the link stays a link."""
+    target = path.resolve()
+    mode = target.stat().st_mode
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".postlint", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode & 0o7777)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -85,15 +119,31 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def unified_diff(display: str, before: str, after: str) -> str:
-    """A unified diff of a fix, as `--diff` prints it."""
-    return "".join(
-        difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
-            fromfile=f"a/{display}",
-            tofile=f"b/{display}",
-        )
-    )
+    """A unified diff of a fix, as `--diff` prints it (git's marker for a last line
+    without a line ending, so the output stays a valid patch)."""
+    lines = []
+    for line in difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=f"a/{display}",
+        tofile=f"b/{display}",
+    ):
+        if line.endswith(("\n", "\r")):
+            lines.append(line)
+        else:
+            lines.append(line + "\n\\ No newline at end of file\n")
+    return "".join(lines)
+
+
+def _write_stdout(source: Source, text: str) -> None:
+    """Print a fixed stdin draft in the bytes it came in (encoding, BOM)."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(encode(source, text))
+    buffer.flush()
 
 
 def fix_result(
@@ -101,37 +151,43 @@ def fix_result(
 ) -> Any:
     """Apply a result's fixes (or print their diff), re-lint once, return the new result.
 
-    Writes only when edits were chosen and `diff` is off; standard input is fixed to
-    standard output instead of a file.
+    Writes only when fixes were chosen, `diff` is off and the file still holds what was
+    read; standard input is fixed to standard output instead of a file.
     """
-    import sys
-
-    from postlint.drafts import Source, parse
-    from postlint.linter import lint
-    from postlint.runner import Result
+    from postlint.runner import Result, lint_file
 
     source = result.source
-    edits = choose_edits(result.problems, unsafe)
+    chosen = choose_fixes(result.problems, unsafe, len(source.text))
+    edits = [e for p in chosen if p.fix for e in p.fix.edits]
     if not edits:
         if to_stdout and not diff:
-            sys.stdout.write(source.text)
+            _write_stdout(source, source.text)
         return result
     fixed_text = apply_edits(source.text, edits)
     if diff:
         sys.stdout.write(unified_diff(source.display, source.text, fixed_text))
         return result
+    data = encode(source, fixed_text)
     if to_stdout:
-        sys.stdout.write(fixed_text)
+        _write_stdout(source, fixed_text)
     elif source.path is not None:
-        write_atomic(source.path, encode(source, fixed_text))
-    new_source = Source(source.display, fixed_text, source.encoding, source.bom, path=source.path)
-    suffix = Path(source.display).suffix or ".txt"
-    config = result.config
-    rules = resolver.rules_for(config, source.path)
-    parse(new_source, suffix, config.drafts)
-    catalog = resolver.catalog(config)
-    problems = lint(new_source, rules, known_rules=catalog.rules)
-    summary.fixed += (
-        len(result.problems) - len(problems) if len(problems) < len(result.problems) else 0
-    )
-    return Result(new_source, problems, config)
+        try:
+            unchanged = source.path.read_bytes() == encode(source, source.text)
+        except OSError:
+            unchanged = False
+        if not unchanged:
+            sys.stderr.write(
+                f"postlint: {source.display}: changed on disk while it was linted; not fixed\n"
+            )
+            return result
+        write_atomic(source.path, data)
+    else:
+        return result
+    # re-lint once, exactly as the file was linted (config, platforms, NLP settings); a
+    # fresh run state, so cross-post rules compare the fixed file with itself only
+    from postlint.linter import RunState
+
+    path = source.path
+    again = lint_file(path, resolver, RunState(), data=data, display=source.display)
+    summary.fixed += len(chosen)
+    return Result(again.source, again.problems, result.config)
