@@ -255,6 +255,34 @@ class Catalog:
     def names(self) -> list[str]:
         return sorted(self.rules)
 
+    def conflicting(self, enabled: Iterable[str]) -> list[tuple[str, str, str]]:
+        """Pairs of enabled rules that contradict each other, as (other, declarer, by):
+        `by` is the rule or `pack NAME` whose `conflicts` names `other` (or its pack)."""
+        on = set(enabled)
+
+        def targets(name: str) -> set[str]:
+            if name in self.rules:
+                return {name} & on
+            if name in self.packs:
+                return set(self.packs[name].rules) & on
+            return set()
+
+        pairs: list[tuple[str, str, str]] = []
+        seen: set[frozenset[str]] = set()
+        for name in sorted(on):
+            rule = self.rules[name]
+            declared = [(c, name) for c in rule.conflicts]
+            pack = self.packs.get(rule.pack)
+            if pack is not None:
+                declared += [(c, f"pack {pack.name}") for c in pack.conflicts]
+            for target, by in declared:
+                for other in sorted(targets(target) - {name}):
+                    pair = frozenset((name, other))
+                    if pair not in seen:
+                        seen.add(pair)
+                        pairs.append((other, name, by))
+        return pairs
+
     def add_plugins(self) -> None:
         """Add packs registered by installed plugins (entry points; looked up on demand,
         since scanning installed distributions costs start-up time)."""
