@@ -551,6 +551,12 @@ class Resolver:
                 enabled.discard(name)
         enabled |= expand(self.cli.select, everything=True)
         enabled -= expand(self.cli.ignore, everything=True)
+        # rules the user chose by name may contradict each other on purpose
+        chosen = {*config.select, *self.cli.select, *(n for o in overrides for n in o.select)}
+        chosen |= {name for name, s in settings.items() if s.enabled is True}
+        for other, declarer, by in catalog.conflicting(enabled):
+            if other not in chosen and declarer not in chosen:
+                raise ConfigError(_conflict_message(config, catalog, other, declarer, by))
         built = []
         for name in sorted(enabled):
             rule = catalog.rules[name]
@@ -564,6 +570,19 @@ class Resolver:
                 rule = rule.with_message(own.message, f"{where}.message")
             built.append(rule)
         return tuple(built)
+
+
+def _conflict_message(config: Config, catalog: Catalog, other: str, declarer: str, by: str) -> str:
+    """Name both rules of a contradiction and the two ways out."""
+    prefix = "tool.postlint." if config.path and config.path.name == "pyproject.toml" else ""
+    where = config.display if config.path else "--select"
+    why = f" ({by} declares conflicts with {catalog.rules[other].pack})" if by != declarer else ""
+    return (
+        f"{where}: rules {other} ({catalog.rules[other].pack}) and {declarer} "
+        f"({catalog.rules[declarer].pack}) contradict each other{why}: ignore one "
+        f'(ignore = ["{other}"]) or keep both on purpose with [{prefix}rules.{declarer}] '
+        "enabled = true"
+    )
 
 
 def _with_tables(rule: Rule, config: Config, own: RuleSettings | None) -> Mapping[str, Any] | None:
