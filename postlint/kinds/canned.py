@@ -62,10 +62,10 @@ def new_state() -> State:
 def normalize(text: str, signature: Any) -> str:
     """The reply as compared: no leading handles, no signature, no edge punctuation,
     whitespace collapsed, case folded."""
-    text = LEADING_MENTIONS.sub("", text.strip())
+    text = str(LEADING_MENTIONS.sub("", text.strip()))
     text = str(signature.sub("", text, timeout=TIMEOUT))
-    text = _EDGE_PUNCTUATION.sub("", text)
-    return _SPACE.sub(" ", text).casefold()
+    text = str(_EDGE_PUNCTUATION.sub("", text))
+    return str(_SPACE.sub(" ", text)).casefold()
 
 
 def check(post: Post, options: Options, state: State) -> Iterator[Hit]:
