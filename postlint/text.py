@@ -817,7 +817,7 @@ class TweetParse(NamedTuple):
 def _utf16_len(text: str) -> int:
     if text.isascii():
         return len(text)
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _utf8_len(text: str) -> int:
@@ -870,7 +870,18 @@ def _range_classes(cfg: TwitterTextConfig) -> tuple[tuple[Any, int], ...] | None
     return tuple((regex.compile(f"[{body}]"), w) for w, body in by_weight.items())
 
 
+@cache
+def _ascii_weight(cfg: TwitterTextConfig) -> int | None:
+    """The weight every ASCII code point has under `cfg`, or None if they differ."""
+    weights = {_char_weight(cp, cfg) for cp in range(0x80)}
+    return weights.pop() if len(weights) == 1 else None
+
+
 def _plain_weight(segment: str, cfg: TwitterTextConfig) -> int:
+    if segment.isascii():
+        ascii_weight = _ascii_weight(cfg)
+        if ascii_weight is not None:
+            return len(segment) * ascii_weight
     classes = _range_classes(cfg)
     if classes is None:
         return sum(_char_weight(ord(ch), cfg) for ch in segment)
