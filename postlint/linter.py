@@ -8,6 +8,7 @@ disable directives, and turns a kind's fix into file edits.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -66,8 +67,11 @@ class RunState:
     states: dict[str, Any] = field(default_factory=dict)
 
 
-def _escape(replacement: str, escape: str) -> str | None:
-    """Escape a replacement for the container the post text lives in (None: impossible)."""
+def _escape(replacement: str, escape: str, newline: str = "\n") -> str | None:
+    """Escape a replacement for the container the post text lives in (None: impossible),
+    with its line breaks written in the file's line ending."""
+    if newline != "\n" and escape != "json":
+        replacement = replacement.replace("\n", newline)
     if escape == "csv-quoted":
         return replacement.replace('"', '""')
     if escape == "csv":
@@ -77,25 +81,67 @@ def _escape(replacement: str, escape: str) -> str | None:
     return replacement
 
 
-def _file_fix(post: Post, hit: Hit) -> FileFix | None:
+def _raw_length(text: str, at: int, char: str, escape: str) -> int:
+    """How many characters of the file text at `at` the post character `char` came
+    from: a JSON escape (`\\n`, `\\u00e9`, a surrogate pair), a doubled CSV quote, a CRLF."""
+    if escape == "json" and text.startswith("\\", at):
+        if not text.startswith("\\u", at):
+            return 2
+        pair = ord(char) > 0xFFFF and text.startswith("\\u", at + 6)
+        return 12 if pair else 6
+    if escape == "csv-quoted" and char == '"' and text.startswith('""', at):
+        return 2
+    if char == "\n" and text.startswith("\r\n", at):
+        return 2
+    return 1
+
+
+def _file_span(post: Post, text: str, start: int, end: int) -> tuple[int, int] | None:
+    """File offsets of the post span [start, end) for an edit, or None when the span is
+    not one stretch of the file (a directive or a thread separator lies inside it)."""
+    n = len(post.text)
+    if start == end:
+        if start < n:
+            at = post.offsets.to_file(start)
+            return at, at
+        last = post.offsets.to_file(n - 1)
+        at = last + _raw_length(text, last, post.text[n - 1], post.escape)
+        return at, at
+    file_start = post.offsets.to_file(start)
+    pos = file_start
+    for i in range(start, end):
+        at = post.offsets.to_file(i)
+        if at != pos:
+            return None
+        pos = at + _raw_length(text, at, post.text[i], post.escape)
+    return file_start, pos
+
+
+def _newline(text: str) -> str:
+    match = _LINE_END.search(text)
+    return match.group() if match else "\n"
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _file_fix(post: Post, hit: Hit, text: str = "") -> FileFix | None:
+    """A kind's fix in file offsets of `text` (the decoded file); None when an edit
+    cannot be written back without touching bytes outside it."""
     if hit.fix is None:
         return None
     edits = []
-    n = len(post.text)
+    newline = _newline(text)
     for edit in hit.fix.edits:
-        replacement = _escape(edit.replacement, post.escape)
+        if not 0 <= edit.start <= edit.end <= len(post.text):
+            return None
+        replacement = _escape(edit.replacement, post.escape, newline)
         if replacement is None:
             return None
-        if edit.start == edit.end:
-            at = (
-                post.offsets.to_file(edit.start)
-                if edit.start < n
-                else post.offsets.to_file(n - 1) + 1
-            )
-            edits.append(FileEdit(at, at, replacement))
-        else:
-            start, end = post.offsets.span_to_file(edit.start, edit.end)
-            edits.append(FileEdit(start, end, replacement))
+        span = _file_span(post, text, edit.start, edit.end)
+        if span is None:
+            return None
+        edits.append(FileEdit(span[0], span[1], replacement))
     return FileFix(tuple(edits), hit.fix.description, hit.fix.safe)
 
 
@@ -155,7 +201,7 @@ def lint(
         return sorted(problems, key=_order)
     needs = frozenset().union(*(r.needs for r in rules))
     if needs & NLP_NEEDS:
-        from postlint import nlp  # type: ignore[attr-defined]  # until the NLP layer lands
+        from postlint import nlp
 
         nlp.annotate(source.posts, needs, nlp_settings or {})
     directives = source.directives
@@ -184,7 +230,7 @@ def lint(
                         rule.severity,
                         message_for(rule, hit.data),
                         post.index,
-                        _file_fix(post, hit),
+                        _file_fix(post, hit, source.text),
                         hit.data,
                         start,
                         end,
