@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import statistics
+import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -456,3 +457,31 @@ def test_run_report_usage_errors(options: dict[str, str], message: str) -> None:
     with pytest.raises(UsageError) as caught:
         run_report([OBAMA], flags_for=stub_flags, **arguments)  # type: ignore[arg-type]
     assert message in str(caught.value)
+
+
+def test_postlint_starts_without_numpy_scipy_or_matplotlib() -> None:
+    code = (
+        "import sys, postlint.cli, postlint.evidence.command, postlint.evidence.history; "
+        "print(sorted(m for m in ('numpy', 'scipy', 'matplotlib') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_plot_without_matplotlib_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("scipy")
+    from postlint.evidence.command import run_report
+    from postlint.evidence.stats import EXTRA_MESSAGE
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    calls: list[int] = []
+
+    def flagger(texts: list[str]) -> dict[str, list[bool]]:
+        calls.append(len(texts))
+        return stub_flags(texts)
+
+    with pytest.raises(EnvironmentProblem, match=EXTRA_MESSAGE.replace("[", r"\[")):
+        run_report([OBAMA], metric="favorites", flags_for=flagger, plot="x.png")
+    assert calls == []  # stopped before the (slow) lint run

@@ -37,7 +37,7 @@ def test_report_runs_the_enabled_rules_on_the_real_history() -> None:
             "--normalize",
             "group-median",
             "--ignore",
-            "humour,tag-a-friend",
+            "humour",
             "--format",
             "json",
         ],
@@ -46,7 +46,10 @@ def test_report_runs_the_enabled_rules_on_the_real_history() -> None:
     document = json.loads(result.output)
     assert document["posts"] == 6439
     assert document["groups"] == ["BarackObama", "realDonaldTrump"]
-    assert sorted({row["rule"] for row in document["rules"]}) == ["account-tag", "max-length"]
+    # the default config's rules (the packs grow, so only the ones checked here are named)
+    tested = {row["rule"] for row in document["rules"]}
+    assert {"account-tag", "max-length"} <= tested
+    assert "humour" not in tested
     rows = {(row["rule"], row["group"]): row for row in document["rules"]}
 
     # max-length (40 graphemes), counted independently of the linter
@@ -79,7 +82,7 @@ def test_report_text_and_plot(tmp_path: Path) -> None:
     plot = tmp_path / "report.png"
     result = CliRunner().invoke(
         cli,
-        ["report", HISTORY[1], "--metric", "retweets", "--select", "max-length",
+        ["report", HISTORY[1], "--metric", "retweets", "--select", "max-length", "--ignore", "humour",
          "--since", "2017-01-01", "--date", "created_at", "--plot", str(plot)],
     )  # fmt: skip
     assert result.exit_code == 0, result.output

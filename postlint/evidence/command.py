@@ -53,6 +53,10 @@ def run_report(
     if plot_path is not None and plot_path.suffix.lower() not in PLOT_SUFFIXES:
         raise UsageError(f"--plot {plot_path}: the file must end in .svg, .png or .html")
     require_extra()  # before the lint run, which may take a while
+    if fmt == "html" or plot_path is not None:
+        from postlint.evidence.plot import require_matplotlib
+
+        require_matplotlib()
 
     paths = (
         [Path(history_path)]

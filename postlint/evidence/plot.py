@@ -26,7 +26,8 @@ GROUP_COLOURS = ("#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000
 POINTS_PER_SIDE = 400  # a sample of the posts drawn as dots over each box
 
 
-def _require_matplotlib() -> None:
+def require_matplotlib() -> None:
+    """Stop with a clear message when matplotlib is missing."""
     try:
         import matplotlib  # noqa: F401
     except ImportError as exc:
@@ -67,7 +68,7 @@ def figure_bytes(
     """The picture as SVG or PNG bytes (identical bytes for identical input)."""
     if fmt not in PICTURE_FORMATS:
         raise ValueError(f"picture format must be one of {PICTURE_FORMATS}")
-    _require_matplotlib()
+    require_matplotlib()
     import matplotlib
     from matplotlib.figure import Figure
 
