@@ -103,6 +103,17 @@ def _content_warning(post: Post) -> str:
     return ""
 
 
+def _grapheme_start(post: Post, offset: int) -> int:
+    """`offset`, moved back to the start of the user-perceived character it falls in (a byte
+    or UTF-16 limit can fall inside an emoji; the marker shows the whole character)."""
+    pos = 0
+    for grapheme in post.view.graphemes:
+        if pos + len(grapheme) > offset:
+            return pos
+        pos += len(grapheme)
+    return offset
+
+
 def check(post: Post, options: Options) -> Iterator[Hit]:
     """A hit per platform limit the post exceeds, from where the platform cuts it to the end."""
     if not post.platforms:
@@ -124,7 +135,7 @@ def check(post: Post, options: Options) -> Iterator[Hit]:
             if length <= measure.limit:
                 continue
             cut = cut_offset(text, measure.unit, measure.limit, **params)
-            start = cut if cut is not None else len(text)
+            start = _grapheme_start(post, cut) if cut is not None else len(text)
             yield Hit(
                 start,
                 len(text),
