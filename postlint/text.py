@@ -80,7 +80,8 @@ _LATIN_ACCENTS = (
 )
 # Hashtag letters, numerals and the "special" characters allowed inside a hashtag
 # (platforms.md §1.1). twitter-text adds a generated list of letters newer than its regex
-# engine's Unicode tables; the `regex` module's current Unicode data already has them.
+# engine's Unicode tables; the `regex` module's current Unicode data has all of them except
+# 68 private-use code points (U+F870-U+F8D6, vendor glyphs), which postlint leaves out.
 _HT_LETTERS = r"\p{L}\p{M}"
 _HT_NUMERALS = r"\p{Nd}"
 _HT_SPECIAL = "_\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c\u30a0\u30fb\u3003\u0f0b\u0f0c\xb7"
@@ -501,12 +502,23 @@ def _hashtags(
         found.append((m.group("tag"), m.start("tag") - 1, end))
     if not found:
         return found
-    # A hashtag inside a URL (example.com/#anchor) is not a hashtag.
+    # A hashtag inside a URL (example.com/#anchor) is not a hashtag: as twitter-text's
+    # remove_overlapping_entities, of two overlapping entities the one that starts first stays.
     if urls is None:
         urls = _urls(text)
-    if urls:
-        found = [h for h in found if not any(s < h[2] and h[1] < e for _, s, e in urls)]
-    return found
+    if not urls:
+        return found
+    kept: list[tuple[str, int, int]] = []
+    last_end = -1
+    for entity, is_hashtag in sorted(
+        [(h, True) for h in found] + [(u, False) for u in urls], key=lambda x: x[0][1]
+    ):
+        if entity[1] < last_end:
+            continue
+        last_end = entity[2]
+        if is_hashtag:
+            kept.append(entity)
+    return kept
 
 
 def extract_hashtags_with_indices(text: str) -> list[Hashtag]:
@@ -769,9 +781,13 @@ class TextView:
         text = self.text
         if "@" not in text and "＠" not in text:
             return []
-        return [
+        found = [
             Entity(m.start(), m.end(), m.group()) for m in _generic_mention_regex().finditer(text)
         ]
+        if found and self._url_tuples:  # not inside a URL (example.com/a-@b)
+            urls = self._url_tuples
+            found = [m for m in found if not any(s < m.end and m.start < e for _, s, e in urls)]
+        return found
 
     @cached_property
     def _url_tuples(self) -> list[tuple[str, int, int]]:

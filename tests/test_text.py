@@ -119,6 +119,7 @@ def test_grapheme_count(text: str, graphemes: int) -> None:
         ("@jürgen was here", []),
         ("@user's post", ["@user"]),
         ("lone @ sign", []),
+        ("see https://example.com/a-@bob and @carl", ["@carl"]),  # not inside a URL
     ],
 )
 def test_generic_mentions(text: str, mentions: list[str]) -> None:
@@ -144,6 +145,13 @@ def test_generic_mentions(text: str, mentions: list[str]) -> None:
 )
 def test_url_spans(text: str, urls: list[tuple[int, int, str]]) -> None:
     assert TextView(text).urls == [Entity(*u) for u in urls]
+
+
+def test_hashtag_that_starts_before_an_overlapping_url_stays() -> None:
+    # twitter-text's remove_overlapping_entities: the entity that starts first wins.
+    view = TextView("#日本example.com")
+    assert [h.text for h in view.hashtags] == ["#日本example"]
+    assert [u.text for u in view.urls] == ["example.com"]
 
 
 def test_hashtags_and_cashtags_keep_their_sigils() -> None:
