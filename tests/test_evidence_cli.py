@@ -100,3 +100,23 @@ def test_report_usage_error_exits_2() -> None:
     assert "no metric column 'likes'; numeric columns found: replies, retweets, favorites" in (
         result.output
     )
+
+
+def test_the_exports_other_columns_are_the_posts_metadata(tmp_path: Path) -> None:
+    """A `platform` column decides where a platform rule applies, as in a lint of the export."""
+    from postlint.evidence.command import run_report
+    from postlint.evidence.flagger import LintFlagger
+
+    history = tmp_path / "history.csv"
+    lines = ["text,platform,likes"]
+    for i in range(40):
+        platform = "instagram" if i % 2 else "x"
+        lines.append(f"New recipe on the blog https://example.com/{i},{platform},{100 + i}")
+    history.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # found by walking up from the history, as for a draft
+    (tmp_path / "postlint.toml").write_text('extends = ["platforms"]\n', encoding="utf-8")
+    flagger = LintFlagger(history, select=["link-in-caption"])
+    document = json.loads(run_report(history, metric="likes", flags_for=flagger, fmt="json"))
+    row = next(r for r in document["rules"] if r["rule"] == "link-in-caption")
+    assert (row["flagged"], row["passed"]) == (20, 20)
+    assert row["median_flagged"] == statistics.median(100 + i for i in range(1, 40, 2))

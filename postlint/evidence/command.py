@@ -1,13 +1,16 @@
 """`postlint report`: read a history, flag its posts, compare, render, draw.
 
 The lint engine comes in as `flags_for` (texts -> rule name -> one flag per text),
-so the statistics are tested with a stub and the CLI passes the real linter.
+so the statistics are tested with a stub and the CLI passes the real linter. A
+flagger that also has `flag_rows(texts, metadata)` gets each post's other columns
+(platform, kind, …), as a lint of the export would.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from postlint.errors import UsageError
 from postlint.evidence.history import NORMALIZATIONS, read_history
@@ -20,6 +23,17 @@ from postlint.evidence.stats import (
 )
 
 Flagger = Callable[[list[str]], Mapping[str, Sequence[bool]]]
+
+
+@runtime_checkable
+class RowFlagger(Protocol):
+    """A flagger that also takes each post's metadata (the export's other columns)."""
+
+    def flag_rows(
+        self, texts: list[str], metadata: list[dict[str, str]]
+    ) -> Mapping[str, Sequence[bool]]: ...
+
+
 PLOT_SUFFIXES = (".svg", ".png", ".html")
 
 
@@ -79,7 +93,15 @@ def run_report(
         )
         raise UsageError(f"no posts left to compare (left out: {left_out or 'none'})")
 
-    flags = {rule: list(values) for rule, values in flags_for(list(history.texts)).items()}
+    if isinstance(flags_for, RowFlagger):
+        metadata = [
+            {key: value for key, value in row.items() if key != history.text_column}
+            for row in history.rows
+        ]
+        found = flags_for.flag_rows(list(history.texts), metadata)
+    else:
+        found = flags_for(list(history.texts))
+    flags = {rule: list(values) for rule, values in found.items()}
     for rule, rule_flags in flags.items():
         if len(rule_flags) != len(history.texts):
             raise ValueError(

@@ -1,6 +1,7 @@
 """The real flagger: run the rules the config enables over a history's texts, as a lint does.
 
-The texts go to the linter as one JSON Lines draft, one post per line, read by the
+The texts go to the linter as one JSON Lines draft, one post per line (the export's
+other columns as the post's metadata, as when the export itself is linted), read by the
 same draft reader and linted by the same `lint()` a `postlint` run uses (config
 found from the history file's folder, overrides matched against its path,
 directives in a text honoured, cross-post rule state kept over the history).
@@ -10,7 +11,7 @@ A rule flags a post when it reports at least one problem on it.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 
@@ -42,6 +43,13 @@ class LintFlagger:
         return [rule.name for rule in self.rules]
 
     def __call__(self, texts: list[str]) -> dict[str, list[bool]]:
+        """Flags for bare texts (no metadata: the config's default platforms apply)."""
+        return self.flag_rows(texts, [{} for _ in texts])
+
+    def flag_rows(
+        self, texts: list[str], metadata: Sequence[Mapping[str, str]]
+    ) -> dict[str, list[bool]]:
+        """Flags for texts with their rows' other columns (platform, kind, …) as metadata."""
         from postlint.drafts import ReadSettings, read_source
         from postlint.linter import RunState, lint
 
@@ -49,7 +57,10 @@ class LintFlagger:
         if not texts or not self.rules:
             return flags
         # ensure_ascii: U+2028 and friends stay escaped, so line i is always text i.
-        data = "\n".join(json.dumps({"text": text}) for text in texts).encode("ascii")
+        data = "\n".join(
+            json.dumps({**{k: v for k, v in meta.items() if k != "text"}, "text": text})
+            for text, meta in zip(texts, metadata, strict=True)
+        ).encode("ascii")
         settings = ReadSettings(
             text_column="text",
             max_file_size=len(data) + 1,
