@@ -922,7 +922,13 @@ def parse_tweet(text: str, config: str | TwitterTextConfig = "v3") -> TweetParse
 
     NFC first; each URL weighs `transformedURLLength` (23), each emoji (v3) the default
     weight (2), other code points 1 or 2 by range; valid if 0 < length <= 280 and no
-    U+FFFE/U+FEFF/U+FFFF (platforms.md §1.1).
+    U+FFFE/U+FEFF/U+FFFF (platforms.md §1.1). `config` is "v3" (today's X), "v2" or "v1"
+    (the old 140-code-point count), or a `TwitterTextConfig`.
+
+    Emoji are those of the `emoji` package (current Unicode, plus any ZWJ chain), so a newer
+    sequence such as 🐦‍🔥 weighs 2 as X's docs say; twitter-text's own emoji sets stop at
+    Emoji 11-13 and weigh it 5, and bare © ® weigh 2 here but 1 in the Java reference
+    (platforms.md §1.1, "Disagreement"). The conformance suite tests neither.
     """
     cfg = _config(config)
     normalized = unicodedata.normalize("NFC", text)
@@ -1120,6 +1126,9 @@ def count(text: str, unit: str, **params: Any) -> int:
         return len(_graphemes(text))
     if unit == "x_weighted":
         return parse_tweet(text, params.get("config", "v3")).weighted_length
+    if unit == "threads":
+        extra = sum(_utf8_len(text[s:e]) - (e - s) for s, e in _emoji_spans(text))
+        return len(text) + extra
     return sum(cost for _, _, cost in _atoms(text, unit, params))
 
 
