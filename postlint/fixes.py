@@ -11,6 +11,7 @@ temp file + rename, only if the file still holds what was read.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import difflib
 import os
 import sys
@@ -154,7 +155,7 @@ def fix_result(
     Writes only when fixes were chosen, `diff` is off and the file still holds what was
     read; standard input is fixed to standard output instead of a file.
     """
-    from postlint.runner import Result, lint_file
+    from postlint.runner import lint_file
 
     source = result.source
     chosen = choose_fixes(result.problems, unsafe, len(source.text))
@@ -190,4 +191,4 @@ def fix_result(
     path = source.path
     again = lint_file(path, resolver, RunState(), data=data, display=source.display)
     summary.fixed += len(chosen)
-    return Result(again.source, again.problems, result.config)
+    return dataclasses.replace(result, source=again.source, problems=again.problems)
