@@ -10,7 +10,7 @@ keys and value types so a bad config names the platform and key.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from postlint.kinds import did_you_mean
@@ -38,26 +38,26 @@ def platform_name(field_name: str) -> str:
 
 @dataclass(frozen=True)
 class PlatformTables:
-    """One optional table per platform; a kind's `Options` inherit these fields."""
+    """One table per platform (empty: not checked); a kind's `Options` inherit these fields."""
 
     MERGED_TABLES: ClassVar[frozenset[str]] = frozenset(PLATFORM_FIELDS)
 
-    x: Mapping[str, Any] | None = None
-    instagram: Mapping[str, Any] | None = None
-    threads: Mapping[str, Any] | None = None
-    bluesky: Mapping[str, Any] | None = None
-    mastodon: Mapping[str, Any] | None = None
-    linkedin: Mapping[str, Any] | None = None
-    facebook: Mapping[str, Any] | None = None
-    tiktok: Mapping[str, Any] | None = None
-    youtube: Mapping[str, Any] | None = None
-    youtube_description: Mapping[str, Any] | None = None
+    x: Mapping[str, Any] = field(default_factory=dict)
+    instagram: Mapping[str, Any] = field(default_factory=dict)
+    threads: Mapping[str, Any] = field(default_factory=dict)
+    bluesky: Mapping[str, Any] = field(default_factory=dict)
+    mastodon: Mapping[str, Any] = field(default_factory=dict)
+    linkedin: Mapping[str, Any] = field(default_factory=dict)
+    facebook: Mapping[str, Any] = field(default_factory=dict)
+    tiktok: Mapping[str, Any] = field(default_factory=dict)
+    youtube: Mapping[str, Any] = field(default_factory=dict)
+    youtube_description: Mapping[str, Any] = field(default_factory=dict)
 
     def tables(self) -> Iterator[tuple[str, Mapping[str, Any]]]:
         """(platform name, table) for every platform with a table."""
         for name in PLATFORM_FIELDS:
             table = getattr(self, name)
-            if table is not None:
+            if table:
                 yield platform_name(name), table
 
     def build_tables(self, build: Callable[[str, Mapping[str, Any]], Any]) -> dict[str, Any]:
