@@ -404,6 +404,60 @@ def server(stdio: bool) -> None:
     serve()
 
 
+@cli.command()
+@click.argument(
+    "directory",
+    default=".",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@click.option(
+    "--preset",
+    type=click.Choice(("engagement", "reach", "service")),
+    help="The playbook: engagement, reach (anti-engagement) or service (replies).",
+)
+@click.option(
+    "--platform",
+    "platforms",
+    multiple=True,
+    help="A platform the team publishes to (repeatable or comma-separated).",
+)
+def init(directory: Path, preset: str | None, platforms: tuple[str, ...]) -> None:
+    """Write a commented postlint.toml for a playbook in DIRECTORY (never overwrites)."""
+    from postlint import init as setup
+
+    names = setup.parse_platforms(platforms)
+    if preset is None:
+        if not setup.stdin_is_terminal():
+            raise click.UsageError(
+                "no --preset given and no terminal to ask: choose --preset engagement, "
+                "reach or service"
+            )
+        for name, choice in setup.PRESETS.items():
+            click.echo(f"  {name:<10}  {choice.title}")
+        preset = click.prompt(
+            "Playbook", type=click.Choice(tuple(setup.PRESETS)), default="engagement"
+        )
+        if not platforms:
+            answer = click.prompt(
+                f"Platforms you publish to ({', '.join(setup.PLATFORMS)}; comma-separated, "
+                "empty for any)",
+                default="",
+                show_default=False,
+            )
+            names = setup.parse_platforms([answer])
+    from postlint.packs import builtin_catalog
+
+    path = setup.write_config(directory, str(preset), names, builtin_catalog())
+    checked = _resolver(path)
+    config = checked.config_for(None)
+    checked.validate(config)
+    count = len(checked.rules_for(config, None))
+    click.echo(
+        f"Wrote {setup.display_path(path)}: the {preset} playbook, {count} rules enabled. "
+        f"Next: postlint check-config, then postlint PATH"
+    )
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="postlint")
