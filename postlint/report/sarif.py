@@ -110,7 +110,9 @@ class Reporter:
         if rule is None:
             return {"id": name}
         doc = rule.doc
-        markdown = f"{doc.why}\n\nExample:\n\n    {doc.example}\n\nUse instead:\n\n    {doc.use_instead}"
+        markdown = (
+            f"{doc.why}\n\nExample:\n\n    {doc.example}\n\nUse instead:\n\n    {doc.use_instead}"
+        )
         return {
             "id": name,
             "name": name,
