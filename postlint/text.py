@@ -784,7 +784,8 @@ class TextView:
         found = [
             Entity(m.start(), m.end(), m.group()) for m in _generic_mention_regex().finditer(text)
         ]
-        if found and self._url_tuples:  # not inside a URL (example.com/a-@b)
+        # Not inside a URL (example.com/a-@b); a mention after a space or at the start can't be.
+        if any(m.start and not text[m.start - 1].isspace() for m in found) and self._url_tuples:
             urls = self._url_tuples
             found = [m for m in found if not any(s < m.end and m.start < e for _, s, e in urls)]
         return found
