@@ -23,6 +23,7 @@ PICTURE_FORMATS = ("svg", "png")
 FLAGGED_COLOUR = "#D55E00"  # Okabe-Ito vermillion and blue: safe for colour-blind readers
 PASSED_COLOUR = "#0072B2"
 GROUP_COLOURS = ("#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+MAX_GROUPS_DRAWN = len(GROUP_COLOURS)  # more would not fit under a rule's row: see the table
 POINTS_PER_SIDE = 400  # a sample of the posts drawn as dots over each box
 
 
@@ -85,7 +86,10 @@ def figure_bytes(
             fontsize=12,
         )
         figure.legend(
-            loc="outside lower center", ncols=2 + len(report.groups), fontsize=9, frameon=False
+            loc="outside lower center",
+            ncols=3 + min(len(report.groups), MAX_GROUPS_DRAWN),
+            fontsize=9,
+            frameon=False,
         )
         buffer = io.BytesIO()
         metadata: dict[str, str | None] = (
@@ -222,7 +226,7 @@ def _draw_forest(ax: Axes, rows: Sequence[RuleResult], report: Report) -> None:
             va="center",
             fontsize=8,
         )
-        for number, group in enumerate(report.groups):
+        for number, group in enumerate(report.groups[:MAX_GROUPS_DRAWN]):
             member = group_results.get((result.rule, group))
             if member is None or member.ratio is None:
                 continue
@@ -233,7 +237,7 @@ def _draw_forest(ax: Axes, rows: Sequence[RuleResult], report: Report) -> None:
                     [member.ci_low, min(member.ci_high, high)], [y, y], color=colour, linewidth=1.2
                 )
             ax.plot([member.ratio], [y], "D", color=colour, markersize=4)
-    for number, group in enumerate(report.groups[: len(GROUP_COLOURS)]):
+    for number, group in enumerate(report.groups[:MAX_GROUPS_DRAWN]):
         ax.plot(
             [],
             [],
@@ -242,6 +246,10 @@ def _draw_forest(ax: Axes, rows: Sequence[RuleResult], report: Report) -> None:
             markersize=4,
             label=_literal(f"{report.by}: {group}"),
         )
-    ax.set_xlabel("median flagged / median passed")
+    hidden = len(report.groups) - MAX_GROUPS_DRAWN
+    ax.set_xlabel(
+        "median flagged / median passed"
+        + (f"\n({hidden} more groups in the table)" if hidden > 0 else "")
+    )
     ax.set_title("ratio of medians, 95% CI (< 1: flagged did worse)", fontsize=10)
     ax.grid(axis="x", alpha=0.3)

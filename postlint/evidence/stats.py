@@ -89,6 +89,7 @@ def bootstrap_medians(
     import numpy as np
 
     n = len(sorted_values)
+    even = n % 2 == 0
     shape = (resamples,)
     lo = np.zeros(shape, dtype=np.int64)
     hi = np.full(shape, n, dtype=np.int64)
@@ -96,14 +97,19 @@ def bootstrap_medians(
     rank = np.full(shape, (n - 1) // 2, dtype=np.int64)
     lo2, hi2, count2 = lo.copy(), hi.copy(), count.copy()
     rank2 = np.full(shape, n // 2, dtype=np.int64)
-    while bool(np.any(hi - lo > 1)) or bool(np.any(hi2 - lo2 > 1)):
+    while bool(np.any(hi - lo > 1)) or (even and bool(np.any(hi2 - lo2 > 1))):
         mid = (lo + hi) // 2
-        mid2 = (lo2 + hi2) // 2
         left = rng.binomial(count, (mid - lo) / (hi - lo))
-        own = rng.binomial(count2, (mid2 - lo2) / (hi2 - lo2))
-        left2 = np.where((lo == lo2) & (hi == hi2), left, own)
+        if even:
+            mid2 = (lo2 + hi2) // 2
+            left2 = left.copy()
+            apart = (lo != lo2) | (hi != hi2)  # once apart, the two ranks draw on their own
+            if bool(np.any(apart)):
+                left2[apart] = rng.binomial(count2[apart], ((mid2 - lo2) / (hi2 - lo2))[apart])
+            lo2, hi2, count2, rank2 = _descend(lo2, hi2, mid2, count2, rank2, left2)
         lo, hi, count, rank = _descend(lo, hi, mid, count, rank, left)
-        lo2, hi2, count2, rank2 = _descend(lo2, hi2, mid2, count2, rank2, left2)
+    if not even:
+        return sorted_values[lo]
     result: NDArray[np.float64] = (sorted_values[lo] + sorted_values[lo2]) / 2
     return result
 
@@ -222,8 +228,13 @@ def analyse(
     if resamples < 1:
         raise ValueError("resamples must be positive")
     value_array = np.asarray(values, dtype=np.float64)
-    group_array = np.asarray(groups) if groups is not None else None
-    group_names = sorted(set(groups)) if groups is not None else []
+    members_of: dict[str, NDArray[np.intp]] = {}
+    if groups is not None:
+        # One sort for all groups: a `--by` on a column with many values stays fast.
+        names, inverse = np.unique(np.asarray(groups, dtype=str), return_inverse=True)
+        order = np.argsort(inverse, kind="stable")
+        bounds = np.searchsorted(inverse[order], np.arange(len(names) + 1))
+        members_of = {str(name): order[bounds[k] : bounds[k + 1]] for k, name in enumerate(names)}
     rows: list[tuple[str, str | None, _Comparison]] = []
     for rule, rule_flags in flags.items():
         flag_array = np.asarray(rule_flags, dtype=bool)
@@ -242,9 +253,7 @@ def analyse(
                 ),
             )
         )
-        for name in group_names:
-            assert group_array is not None
-            members = group_array == name
+        for name, members in members_of.items():
             rows.append(
                 (
                     rule,
