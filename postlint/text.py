@@ -16,14 +16,17 @@ Every regex is compiled once, on first use; `emoji` is imported only when emoji 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache, cached_property
 from itertools import pairwise
+from types import MappingProxyType
 from typing import Any, NamedTuple, TypedDict
 
 import regex
 
 __all__ = [
+    "HANDLE_MAX_LENGTH",
+    "HANDLE_PLATFORMS",
     "UNITS",
     "Entity",
     "TextView",
@@ -364,7 +367,8 @@ def extract_reply_screen_name(text: str) -> str | None:
     return str(m.group("name"))
 
 
-_IDN_DOTS = {0x3002: ".", 0xFF0E: ".", 0xFF61: "."}  # punycode.js splits labels on these too
+# punycode.js splits labels on these too.
+_IDN_DOTS: Mapping[int, str] = MappingProxyType({0x3002: ".", 0xFF0E: ".", 0xFF61: "."})
 
 
 def _punycode_length_ok(domain: str) -> tuple[bool, int]:
@@ -992,10 +996,9 @@ UNITS = (
     "mastodon",
 )
 
-_PARAMS: dict[str, frozenset[str]] = {
-    "x_weighted": frozenset({"config"}),
-    "mastodon": frozenset({"url_length", "spoiler_text"}),
-}
+_PARAMS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {"x_weighted": frozenset({"config"}), "mastodon": frozenset({"url_length", "spoiler_text"})}
+)
 
 
 @cache
@@ -1155,8 +1158,14 @@ def cut_offset(text: str, unit: str, limit: int, **params: Any) -> int | None:
 # --------------------------------------------------------------------------------------------
 # Handle syntax per platform (platforms.md §1.10)
 
-_PLATFORM_ALIASES = {"twitter": "x"}
+_PLATFORM_ALIASES: Mapping[str, str] = MappingProxyType({"twitter": "x"})
 HANDLE_PLATFORMS = ("x", "instagram", "threads", "bluesky", "mastodon", "tiktok")
+# Longest handle (platforms.md §1.10): X 15 to register (X Help; twitter-text extracts up to
+# 20 for legacy accounts), Instagram and Threads 30 [3rd], Mastodon's local part 30
+# (USERNAME_LENGTH_LIMIT), TikTok 24 [3rd; one source says 30], Bluesky 253 (handle.ts).
+HANDLE_MAX_LENGTH: Mapping[str, int] = MappingProxyType(
+    {"x": 15, "instagram": 30, "threads": 30, "bluesky": 253, "mastodon": 30, "tiktok": 24}
+)
 
 
 class _HandleRegexes(NamedTuple):
@@ -1192,12 +1201,12 @@ def _length_problem(n: int, limit: int, what: str) -> str | None:
     return None
 
 
-def _bluesky_problem(handle: str) -> str | None:
+def _bluesky_problem(handle: str, limit: int) -> str | None:
     rx = _handle_regexes()
     if not rx.bluesky_chars.fullmatch(handle):
         return "Bluesky handles allow only ASCII letters, digits, - and ."
-    if len(handle) > 253:
-        return f"{len(handle)} characters; Bluesky handles are at most 253"
+    if len(handle) > limit:
+        return f"{len(handle)} characters; Bluesky handles are at most {limit}"
     labels = handle.split(".")
     if len(labels) < 2:
         return "Bluesky handles are domain names with at least two labels (name.bsky.social)"
@@ -1216,8 +1225,11 @@ def _bluesky_problem(handle: str) -> str | None:
     return None
 
 
-def handle_problem(handle: str, platform: str) -> str | None:
+def handle_problem(handle: str, platform: str, max_length: int | None = None) -> str | None:
     """Why `handle` (with or without its leading @) is not valid on `platform`, or None.
+
+    `max_length` overrides the platform's limit (`HANDLE_MAX_LENGTH`), e.g. 20 to accept
+    legacy X accounts.
 
     Rules (platforms.md §1.10): X `[A-Za-z0-9_]`, 1-15 to register; Instagram and Threads
     letters, digits, `.` and `_`, at most 30; Bluesky a domain name (labels of ASCII letters,
@@ -1231,29 +1243,30 @@ def handle_problem(handle: str, platform: str) -> str | None:
             f"unknown platform {platform!r}; expected one of {', '.join(HANDLE_PLATFORMS)}"
         )
     name = handle[1:] if handle.startswith(("@", "＠")) else handle
+    limit = HANDLE_MAX_LENGTH[key] if max_length is None else max_length
     rx = _handle_regexes()
     if not name:
         return "the handle is empty"
     if key == "x":
         if not rx.x.fullmatch(name):
             return "X handles allow only letters, digits and _"
-        return _length_problem(len(name), 15, "X")
+        return _length_problem(len(name), limit, "X")
     if key in ("instagram", "threads"):
         label = "Instagram" if key == "instagram" else "Threads (Instagram)"
         if not rx.instagram.fullmatch(name):
             return f"{label} handles allow only letters, digits, . and _"
-        return _length_problem(len(name), 30, label)
+        return _length_problem(len(name), limit, label)
     if key == "tiktok":
         if not rx.instagram.fullmatch(name):
             return "TikTok handles allow only letters, digits, _ and ."
-        return _length_problem(len(name), 24, "TikTok")
+        return _length_problem(len(name), limit, "TikTok")
     if key == "bluesky":
-        return _bluesky_problem(name)
+        return _bluesky_problem(name, limit)
     # Mastodon: local part, then an optional @domain.
     local, _, domain = name.partition("@")
     if not rx.mastodon_local.fullmatch(local):
         return "Mastodon usernames allow only letters, digits and _, with . or - only between them"
-    problem = _length_problem(len(local), 30, "Mastodon")
+    problem = _length_problem(len(local), limit, "Mastodon")
     if problem:
         return problem
     if "@" in name and not rx.mastodon_domain.fullmatch(domain):
@@ -1261,6 +1274,6 @@ def handle_problem(handle: str, platform: str) -> str | None:
     return None
 
 
-def is_valid_handle(handle: str, platform: str) -> bool:
+def is_valid_handle(handle: str, platform: str, max_length: int | None = None) -> bool:
     """True if `handle` is valid on `platform` (see `handle_problem`)."""
-    return handle_problem(handle, platform) is None
+    return handle_problem(handle, platform, max_length) is None

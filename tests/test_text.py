@@ -276,6 +276,12 @@ def test_handle_problem(handle: str, platform: str, problem: str | None) -> None
     assert is_valid_handle(handle, platform) is (problem is None)
 
 
+def test_handle_length_limit_can_be_overridden() -> None:
+    legacy = "@" + "a" * 18  # twitter-text still extracts names up to 20 characters
+    assert not is_valid_handle(legacy, "x")
+    assert is_valid_handle(legacy, "x", max_length=20)
+
+
 def test_unknown_platform_is_an_error() -> None:
     with pytest.raises(ValueError, match="unknown platform 'myspace'"):
         handle_problem("tom", "myspace")
