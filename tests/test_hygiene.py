@@ -178,6 +178,7 @@ def test_scheduled_in_past_message(project: Path, monkeypatch: pytest.MonkeyPatc
         ("blacklivesmatter", ("black", "lives", "matter")),
         ("expertsexchange", ("experts", "exchange")),
         ("penisland", None),  # pen island or penis land
+        ("womenswear", None),  # women swear or womens wear
         ("sunset", None),  # one word
         ("instagood", None),  # not English words
         ("xkcdqwrt", None),

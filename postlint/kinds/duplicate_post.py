@@ -1,7 +1,10 @@
 """Kind `duplicate-post`: the same caption in two posts of one run (a cross-post kind).
 
-Captions are compared after collapsing whitespace and case. The state, one per rule per run,
-remembers where each caption was first seen, so the message names the other file and line.
+Captions are compared after collapsing whitespace and case. Two posts for different platforms
+(the same caption in a scheduler export's X row and Instagram row) are cross-posting, not a
+duplicate; posts whose platforms overlap, or whose platform is not known, are compared. The
+state, one per rule per run, remembers where each caption was seen, so the message names the
+other file and line.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from postlint.kinds import Hit
 
@@ -33,13 +36,22 @@ class Options:
             raise ValueError(f"min-length: expected an integer >= 1, got {self.min_length}")
 
 
+class Seen(NamedTuple):
+    """Where a caption was seen: file, post index, line, platforms."""
+
+    path: str
+    post: int
+    line: int
+    platforms: frozenset[str]
+
+
 @dataclass
 class State:
-    """Captions seen in this run: normalised text → (path, post index, line) of the first."""
+    """Captions seen in this run: normalised text → the posts that have it, in order."""
 
-    first: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    posts: dict[str, list[Seen]] = field(default_factory=dict)
     #: (path, post index) → its normalised text, so a post linted again replaces itself
-    seen: dict[tuple[str, int], str] = field(default_factory=dict)
+    keys: dict[tuple[str, int], str] = field(default_factory=dict)
 
 
 def new_state() -> State:
@@ -51,23 +63,29 @@ def normalize(text: str) -> str:
     return _SPACE.sub(" ", text).strip().casefold()
 
 
+def _same_audience(a: frozenset[str], b: frozenset[str]) -> bool:
+    return not a or not b or bool(a & b)
+
+
 def check(post: Post, options: Options, state: State) -> Iterator[Hit]:
-    """One hit over a post whose caption an earlier post of the run already has."""
+    """One hit over a post whose caption an earlier post of the run, for the same platform
+    (or an unknown one), already has."""
     key = normalize(post.text)
     me = (post.path, post.index)
-    previous = state.seen.get(me)
-    if previous is not None and previous != key and state.first.get(previous, ("",))[:2] == me:
-        del state.first[previous]  # the same post, edited since (a language server re-lint)
-    state.seen[me] = key
+    previous = state.keys.get(me)
+    if previous is not None:  # the same post linted again (a language server): forget it
+        state.posts[previous] = [s for s in state.posts[previous] if (s.path, s.post) != me]
+    state.keys[me] = key
     if len(key) < options.min_length:
         return
-    first = state.first.get(key)
-    if first is None or first[:2] == me:
-        state.first[key] = (post.path, post.index, post.line)
+    platforms = frozenset(post.platforms)
+    seen = state.posts.setdefault(key, [])
+    first = next((s for s in seen if _same_audience(s.platforms, platforms)), None)
+    seen.append(Seen(post.path, post.index, post.line, platforms))
+    if first is None:
         return
-    path, _, line = first
     yield Hit(
         0,
         len(post.text),
-        {"other": f"{path}:{line}", "other_path": path, "other_line": line},
+        {"other": f"{first.path}:{first.line}", "other_path": first.path, "other_line": first.line},
     )

@@ -28,6 +28,8 @@ FIELDS = ("hashtag", "suggestion", "words")
 _TAG = re.compile(r"([a-z]+)([0-9]*)")
 #: how many cheapest splits are compared
 _BEST = 6
+#: the extra cost of reading a word of the list with an "s" added (about 1 in 30)
+_PLURAL_COST = math.log(30)
 
 
 @dataclass(frozen=True)
@@ -69,10 +71,19 @@ def splits(letters: str, size: int = 40_000) -> list[tuple[float, tuple[str, ...
     for end in range(1, len(letters) + 1):
         here: list[tuple[float, tuple[str, ...]]] = []
         for start in range(max(0, end - longest), end):
-            cost = costs.get(letters[start:end])
+            word = letters[start:end]
+            cost = costs.get(word)
+            if (
+                cost is None
+                and word.endswith("s")
+                and not word.endswith("ss")
+                and word[:-1] in costs
+            ):
+                # A plural or possessive the list lacks ("womens" in #womenswear) is a word too,
+                # so that women|swear is seen to compete with womens|wear.
+                cost = costs[word[:-1]] + _PLURAL_COST
             if cost is None:
                 continue
-            word = letters[start:end]
             for total, words in best[start]:
                 here.append((total + cost, (*words, word)))
         here.sort()
