@@ -137,7 +137,9 @@ def _draw_distributions(
             )
             sample = side if len(side) <= POINTS_PER_SIDE else rng.choice(side, POINTS_PER_SIDE)
             jitter = rng.uniform(-0.12, 0.12, len(sample))
-            ax.scatter(sample, y + jitter, s=4, color=colour, alpha=0.35, linewidths=0)
+            ax.scatter(
+                sample, y + jitter, s=4, color=colour, alpha=0.35, linewidths=0, rasterized=True
+            )  # rasterized: thousands of dots as one image keep the SVG small
             ax.annotate(
                 f"median {format_value(float(np.median(side)), normalized)}",
                 (float(np.percentile(side, 95)), y),
