@@ -485,3 +485,20 @@ def test_plot_without_matplotlib_says_how_to_install_it(monkeypatch: pytest.Monk
     with pytest.raises(EnvironmentProblem, match=EXTRA_MESSAGE.replace("[", r"\[")):
         run_report([OBAMA], metric="favorites", flags_for=flagger, plot="x.png")
     assert calls == []  # stopped before the (slow) lint run
+
+
+@pytest.mark.parametrize(
+    ("ratio", "low", "high", "words"),
+    [
+        (0.69, 0.60, 0.78, "31% lower, 95% CI 22–40%"),
+        (0.92, 0.84, 1.02, "8% lower, 95% CI 16% lower to 2% higher"),
+        (1.30, 1.10, 1.50, "30% higher, 95% CI 10–50%"),
+        (1.30, 0.90, 1.50, "30% higher, 95% CI 10% lower to 50% higher"),
+        (1.60, 1.20, float("inf"), "60% higher, 95% CI 20% higher to no upper bound"),
+        (0.50, None, None, "50% lower"),
+    ],
+)
+def test_change_in_words(ratio: float, low: float | None, high: float | None, words: str) -> None:
+    from postlint.evidence.stats import _change_words
+
+    assert _change_words(ratio, low, high) == words

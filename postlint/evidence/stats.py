@@ -296,27 +296,26 @@ def format_p(p_value: float) -> str:
 
 
 def _percent(fraction: float) -> str:
-    return "no upper bound" if math.isinf(fraction) else f"{round(abs(fraction) * 100)}%"
+    return f"{round(abs(fraction) * 100)}%"
+
+
+def _ratio_words(ratio: float) -> str:
+    if math.isinf(ratio):
+        return "no upper bound"
+    return f"{_percent(1 - ratio)} {'lower' if ratio < 1 else 'higher'}"
 
 
 def _change_words(ratio: float, low: float | None, high: float | None) -> str:
-    """`31% lower favorites (95% CI 22–40%)` style words for a ratio and its CI."""
-    lower = ratio < 1
-    change = f"{_percent(1 - ratio)} {'lower' if lower else 'higher'}"
+    """`31% lower, 95% CI 22–40%` style words for a ratio and its CI."""
+    change = _ratio_words(ratio)
     if low is None or high is None:
         return change
-    if lower:
-        near, far = 1 - high, 1 - low  # fractions lower; near < 0 means higher
-        if near >= 0:
-            ci = f"{round(near * 100)}–{_percent(far)}"
-        else:
-            ci = f"{_percent(near)} higher to {_percent(far)} lower"
+    if high < 1:  # the whole interval lower: "22–40%" (less lower first)
+        ci = f"{round((1 - high) * 100)}–{_percent(1 - low)}"
+    elif low >= 1 and not math.isinf(high):
+        ci = f"{round((low - 1) * 100)}–{_percent(high - 1)}"
     else:
-        near, far = low - 1, high - 1
-        if near >= 0:
-            ci = f"{round(near * 100)}–{_percent(far)}"
-        else:
-            ci = f"{_percent(near)} lower to {_percent(far)} higher"
+        ci = f"{_ratio_words(low)} to {_ratio_words(high)}"
     return f"{change}, {round(CI_LEVEL * 100)}% CI {ci}"
 
 
