@@ -120,3 +120,22 @@ def test_the_exports_other_columns_are_the_posts_metadata(tmp_path: Path) -> Non
     row = next(r for r in document["rules"] if r["rule"] == "link-in-caption")
     assert (row["flagged"], row["passed"]) == (20, 20)
     assert row["median_flagged"] == statistics.median(100 + i for i in range(1, 40, 2))
+
+
+def test_the_configs_text_column_is_the_historys(tmp_path: Path) -> None:
+    from postlint.evidence.command import run_report
+    from postlint.evidence.flagger import LintFlagger
+
+    history = tmp_path / "history.csv"
+    rows = [
+        f"{'short' if i % 2 else 'a much longer caption than forty characters'},{i}"
+        for i in range(30)
+    ]
+    history.write_text("copy,likes\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "postlint.toml").write_text(
+        'extends = ["platforms"]\n[drafts]\ntext-column = "copy"\n', encoding="utf-8"
+    )
+    flagger = LintFlagger(history, select=["max-length"])
+    document = json.loads(run_report(history, metric="likes", flags_for=flagger, fmt="json"))
+    row = next(r for r in document["rules"] if r["rule"] == "max-length")
+    assert (row["flagged"], row["passed"]) == (15, 15)

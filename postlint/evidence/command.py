@@ -29,6 +29,11 @@ Flagger = Callable[[list[str]], Mapping[str, Sequence[bool]]]
 class RowFlagger(Protocol):
     """A flagger that also takes each post's metadata (the export's other columns)."""
 
+    @property
+    def text_column(self) -> str | None:
+        """The text column the config names (`[drafts] text-column`), if any."""
+        ...
+
     def flag_rows(
         self, texts: list[str], metadata: list[dict[str, str]]
     ) -> Mapping[str, Sequence[bool]]: ...
@@ -77,6 +82,8 @@ def run_report(
         if isinstance(history_path, (str, Path))
         else [Path(path) for path in history_path]
     )
+    if text_column is None and isinstance(flags_for, RowFlagger):
+        text_column = flags_for.text_column
     history = read_history(
         paths,
         metric=metric,

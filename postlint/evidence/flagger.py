@@ -38,6 +38,11 @@ class LintFlagger:
         self.rules = self.resolver.rules_for(self.config, history_path)
 
     @property
+    def text_column(self) -> str | None:
+        """The text column the config names (`[drafts] text-column`), if any."""
+        return self.config.drafts.text_column
+
+    @property
     def rule_names(self) -> list[str]:
         """The enabled rules, in the order they will be reported."""
         return [rule.name for rule in self.rules]
