@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import regex
 
@@ -35,6 +35,8 @@ class Options:
     acronym_length: int = 3
     acronyms: tuple[str, ...] = ()
     acronym_set: frozenset[str] = field(default=frozenset(), init=False, repr=False)
+    #: a capitalised word longer than an acronym (two are needed before words are split)
+    long_capitals: Any = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not 0 < self.ratio <= 1:
@@ -42,6 +44,9 @@ class Options:
         if self.min_words < 1:
             raise ValueError(f"min-words: expected an integer >= 1, got {self.min_words}")
         object.__setattr__(self, "acronym_set", frozenset(self.acronyms))
+        word = r"[\p{L}\p{M}\p{Nd}]"
+        capitals = rf"(?<!{word})[\p{{Lu}}\p{{Lt}}][\p{{Lu}}\p{{Lt}}\p{{M}}'’]{{{self.acronym_length},}}(?!{word})"
+        object.__setattr__(self, "long_capitals", regex.compile(capitals))
 
 
 def _entity_spans(post: Post) -> list[tuple[int, int]]:
@@ -59,8 +64,11 @@ def _entity_spans(post: Post) -> list[tuple[int, int]]:
 def check(post: Post, options: Options) -> Iterator[Hit]:
     """One hit from the first to the last shouted word when enough words are in capitals."""
     text = post.text
-    if sum(1 for ch in text if ch.isupper()) < options.min_words * 2:
-        return  # too few capitals to be shouting: skip the word split
+    # At least two capitalised words longer than an acronym, or no hit (cheap, before the
+    # entities and the word split).
+    found = options.long_capitals.finditer(text)
+    if next(found, None) is None or next(found, None) is None:
+        return
     spans = _entity_spans(post)
     # (start, end, all capitals, short) for each word that has cased letters
     words: list[tuple[int, int, bool, bool]] = []
