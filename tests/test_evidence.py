@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import statistics
 import subprocess
@@ -11,6 +12,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from postlint.errors import EnvironmentProblem, UsageError
 from postlint.evidence.history import TimestampParser, parse_number, read_history
@@ -193,7 +196,8 @@ FLAGS = {
 
 def _bh_by_hand(p_values: list[float]) -> list[float]:
     m = len(p_values)
-    ranks = {i: sorted(p_values).index(p) + 1 for i, p in enumerate(p_values)}
+    # rank = how many p-values are at most this one (tied p-values share the highest rank)
+    ranks = {i: sum(q <= p for q in p_values) for i, p in enumerate(p_values)}
     return [
         min(1.0, min(p_values[j] * m / ranks[j] for j in range(m) if p_values[j] >= p_values[i]))
         for i in range(m)
@@ -502,3 +506,20 @@ def test_change_in_words(ratio: float, low: float | None, high: float | None, wo
     from postlint.evidence.stats import _change_words
 
     assert _change_words(ratio, low, high) == words
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_thousands_separators_round_trip(number: int) -> None:
+    assert parse_number(f"{number:,}") == number
+
+
+@given(st.lists(st.floats(min_value=0, max_value=1), min_size=1, max_size=30))
+def test_benjamini_hochberg_properties(p_values: list[float]) -> None:
+    from postlint.evidence.stats import benjamini_hochberg
+
+    adjusted = benjamini_hochberg(p_values)
+    assert all(p <= a <= 1 for p, a in zip(p_values, adjusted, strict=True))
+    # the adjustment keeps the order of the p-values
+    pairs = sorted(zip(p_values, adjusted, strict=True))
+    assert all(a <= b for (_, a), (_, b) in itertools.pairwise(pairs))
+    assert adjusted == pytest.approx(_bh_by_hand(p_values))
