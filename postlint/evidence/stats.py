@@ -142,7 +142,7 @@ def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
     for position in range(m - 1, -1, -1):
         index = order[position]
         running = min(running, p_values[index] * m / (position + 1))
-        adjusted[index] = running
+        adjusted[index] = max(running, p_values[index])  # p * m / m can round below p
     return adjusted
 
 
