@@ -156,6 +156,8 @@ class Source:
     #: one-line notices for stderr (skipped, empty)
     notices: list[str] = field(default_factory=list)
     path: Path | None = None
+    #: the index of the first post read (a part of a big export starts past 0)
+    post_base: int = 0
 
     @cached_property
     def line_starts(self) -> list[int]:
@@ -280,7 +282,7 @@ def _make_post(
     source.posts.append(
         Post(
             path=source.display,
-            index=len(source.posts),
+            index=source.post_base + len(source.posts),
             text=stripped,
             offsets=offsets,
             meta=meta,
@@ -477,11 +479,15 @@ def _read_text(source: Source, settings: ReadSettings, markdown: bool) -> None:
 _CSV_QUOTED = re.compile(r'"((?:[^"]|"")*)"')
 
 
-def _csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[tuple[int, str, bool]]]]:
-    """Yield (record start offset, fields) with each field as (start, raw value, quoted)."""
+def _csv_records(
+    text: str, delimiter: str, pos: int = 0, stop: int | None = None
+) -> Iterator[tuple[int, list[tuple[int, str, bool]]]]:
+    """Yield (record start offset, fields) with each field as (start, raw value, quoted),
+    for the records that start in [pos, stop)."""
     unquoted = re.compile(f"[^{re.escape(delimiter)}\r\n]*")
-    pos, n = 0, len(text)
-    while pos < n:
+    n = len(text)
+    end = n if stop is None else stop
+    while pos < end:
         record_start = pos
         fields: list[tuple[int, str, bool]] = []
         while True:
@@ -534,14 +540,46 @@ def _find_text_key(keys: Sequence[str], settings: ReadSettings) -> str | None:
     return None
 
 
-def _read_csv(source: Source, settings: ReadSettings) -> None:
-    text = source.text
+def csv_delimiter(text: str) -> str:
+    """The delimiter of a CSV draft: the most frequent of , ; and tab on its first line."""
     first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
+    return max((",", ";", "\t"), key=first_line.count)
+
+
+def record_starts(text: str, suffix: str) -> Iterator[int]:
+    """Offsets where the records of a CSV (header included) or JSONL draft start, found
+    without parsing them (the parallel runner splits big exports at these offsets).
+
+    The CSV pattern reads a record exactly as `_csv_records` does (quoted fields with
+    doubled quotes, junk after a closing quote, an unterminated quote running to the end).
+    """
+    n = len(text)
+    if suffix.lower() == ".jsonl":
+        yield 0
+        for m in _NEWLINE.finditer(text):
+            if m.end() < n:
+                yield m.end()
+        return
+    d = re.escape(csv_delimiter(text))
+    field = f'(?:"(?:[^"]|"")*"[^{d}\r\n]*|"[\\s\\S]*|[^{d}\r\n]*)'
+    record = re.compile(f"{field}(?:{d}{field})*(?:\r\n|\r|\n|\\Z)")
+    pos = 0
+    while pos < n:
+        yield pos
+        m = record.match(text, pos)
+        assert m is not None  # every alternative can match the empty string
+        pos = m.end() if m.end() > pos else n
+
+
+def _read_csv(source: Source, settings: ReadSettings, span: tuple[int, int] | None = None) -> None:
+    text = source.text
+    delimiter = csv_delimiter(text)
     records = _csv_records(text, delimiter)
     header_record = next(records, None)
     if header_record is None:
         return
+    if span is not None:
+        records = _csv_records(text, delimiter, span[0], span[1])
     header = [raw.replace('""', '"').strip() for _, raw, _ in header_record[1]]
     key = _find_text_key(header, settings)
     if key is None:
@@ -664,10 +702,15 @@ def _json_string_pieces(line: str, start: int, end: int, base: int) -> list[tupl
     return pieces
 
 
-def _read_jsonl(source: Source, settings: ReadSettings) -> None:
+def _read_jsonl(
+    source: Source, settings: ReadSettings, span: tuple[int, int] | None = None
+) -> None:
     text = source.text
-    line_no = 0
-    for content_start, content_end, _ in _lines(text, 0):
+    start, stop = span if span is not None else (0, len(text))
+    line_no = source.line_col(start)[0] - 1
+    for content_start, content_end, _ in _lines(text, start):
+        if content_start >= stop:
+            break
         line_no += 1
         line = text[content_start:content_end]
         if not line.strip():
@@ -698,13 +741,19 @@ def _read_jsonl(source: Source, settings: ReadSettings) -> None:
 # --------------------------------------------------------------------------- entry points
 
 
-def parse(source: Source, suffix: str, settings: ReadSettings) -> Source:
-    """Fill `source.posts` from its decoded text according to the file type."""
+def parse(
+    source: Source, suffix: str, settings: ReadSettings, span: tuple[int, int] | None = None
+) -> Source:
+    """Fill `source.posts` from its decoded text according to the file type.
+
+    `span` (CSV and JSONL only): read just the records that start in [start, stop), as
+    `record_starts` finds them (the header is still read from the top of a CSV).
+    """
     suffix = suffix.lower()
     if suffix == ".csv":
-        _read_csv(source, settings)
+        _read_csv(source, settings, span)
     elif suffix == ".jsonl":
-        _read_jsonl(source, settings)
+        _read_jsonl(source, settings, span)
     else:
         _read_text(source, settings, markdown=suffix in (".md", ".markdown"))
     return source
