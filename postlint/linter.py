@@ -150,11 +150,19 @@ class _Format(dict[str, Any]):
         return "{" + key + "}"
 
 
-def message_for(rule: Rule, data: Mapping[str, Any]) -> str:
-    """Fill the rule's message template from its options and what the kind measured."""
-    values = _Format(options_as_dict(rule.options))
+def message_for(
+    rule: Rule, data: Mapping[str, Any], options: Mapping[str, Any] | None = None
+) -> str:
+    """Fill the rule's message template from its options and what the kind measured
+    (`options`: the rule's options as a dict, when the caller already has them)."""
+    values = _Format(options_as_dict(rule.options) if options is None else options)
     values.update(data)
     return rule.message.format_map(values)
+
+
+def is_cross_post(rule: Rule) -> bool:
+    """Whether the rule's kind keeps state across posts (`new_state`, e.g. duplicates)."""
+    return hasattr(rule.module, "new_state")
 
 
 def applies(rule: Rule, post: Post) -> bool:
@@ -177,15 +185,20 @@ def lint(
     known_rules: Iterable[str] = (),
     state: RunState | None = None,
     nlp_settings: Mapping[str, Any] | None = None,
+    rules_only: bool = False,
 ) -> list[Problem]:
-    """All problems of one draft source under `rules`, sorted by position."""
+    """All problems of one draft source under `rules`, sorted by position.
+
+    `rules_only`: report what the rules find, not the draft's own errors and directive
+    mistakes (the parallel runner lints a file's cross-post rules in a second pass).
+    """
     state = state or RunState()
     problems = [
         _problem_at(source, message, line, column, DRAFT_ERROR, "error")
-        for message, line, column in source.errors
+        for message, line, column in (() if rules_only else source.errors)
     ]
     known = set(known_rules) or {r.name for r in rules}
-    for line, column, name in source.directives.mentioned:
+    for line, column, name in () if rules_only else source.directives.mentioned:
         if name not in known:
             problems.append(
                 _problem_at(
@@ -205,6 +218,8 @@ def lint(
 
         nlp.annotate(source.posts, needs, nlp_settings or {})
     directives = source.directives
+    # options as message values, once per rule rather than once per problem
+    option_values = {rule.name: options_as_dict(rule.options) for rule in rules}
     for post in source.posts:
         for rule in rules:
             if not applies(rule, post):
@@ -228,7 +243,7 @@ def lint(
                         end_column,
                         rule.name,
                         rule.severity,
-                        message_for(rule, hit.data),
+                        message_for(rule, hit.data, option_values[rule.name]),
                         post.index,
                         _file_fix(post, hit, source.text),
                         hit.data,
