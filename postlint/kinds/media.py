@@ -37,9 +37,11 @@ class Options:
 @dataclass
 class State:
     """Which post of a draft checks its front matter: (path, id of the metadata) → the
-    index of the first post that carries it (the posts of a thread share one table)."""
+    index of the first post that carries it (the posts of a thread share one table), and
+    the metadata itself: kept alive so its id is never reused by another post's metadata
+    (a big export is read in parts, and earlier parts' posts are freed)."""
 
-    first: dict[tuple[str, int], int] = field(default_factory=dict)
+    first: dict[tuple[str, int], tuple[int, Any]] = field(default_factory=dict)
 
 
 def new_state() -> State:
@@ -73,8 +75,8 @@ def check(post: Post, options: Options, state: State) -> Iterator[Hit]:
     """An empty-span hit at the post's start for each media entry without alt text."""
     if not post.meta.get("media"):
         return
-    first = state.first.setdefault((post.path, id(post.meta)), post.index)
-    if first != post.index:
+    first = state.first.setdefault((post.path, id(post.meta)), (post.index, post.meta))
+    if first[0] != post.index:
         return
     for i, (src, has_alt) in enumerate(_entries(post.meta, options)):
         if has_alt:

@@ -31,9 +31,11 @@ class Options:
 
 @dataclass
 class State:
-    """(path, id of the metadata) → the index of the first post that carries it."""
+    """(path, id of the metadata) → the index of the first post that carries it, and the
+    metadata itself: kept alive so its id is never reused by another post's metadata (a
+    big export is read in parts, and earlier parts' posts are freed)."""
 
-    first: dict[tuple[str, int], int] = field(default_factory=dict)
+    first: dict[tuple[str, int], tuple[int, Any]] = field(default_factory=dict)
 
 
 def new_state() -> State:
@@ -90,7 +92,8 @@ def check(post: Post, options: Options, state: State) -> Iterator[Hit]:
     key = next((k for k in options.keys if post.meta.get(k) not in (None, "")), None)
     if key is None:
         return
-    if state.first.setdefault((post.path, id(post.meta)), post.index) != post.index:
+    first = state.first.setdefault((post.path, id(post.meta)), (post.index, post.meta))
+    if first[0] != post.index:
         return
     raw = post.meta[key]
     value = parse_time(raw)
