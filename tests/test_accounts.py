@@ -235,3 +235,25 @@ def test_untagged_account_never_imports_spacy(project: Path) -> None:
 def test_parse_accounts_normalizes_platform_aliases() -> None:
     (account,) = parse_accounts({"Netflix": {"twitter": "@netflix", "ig": "@netflix"}})
     assert dict(account.handles) == {"x": "@netflix", "instagram": "@netflix"}
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "drafts" / "accounts"
+
+
+def test_the_example_drafts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(EXAMPLES.parent.parent.parent)
+    result = CliRunner().invoke(cli, ["--format", "concise", "examples/drafts/accounts"])
+    assert result.exit_code == 1
+    where = "examples/drafts/accounts"
+    assert result.stdout.splitlines() == [
+        f"{where}/queue.csv:2:15: warning [untagged-account] Stranger Things is named but not "
+        "tagged: add @Stranger_Things",
+        f"{where}/untagged.md:4:1: warning [untagged-account] Stranger Things is named but not "
+        "tagged: add @strangerthingstv",
+        f"{where}/untagged.md:4:16: warning [untagged-account] Netflix is named but not tagged: "
+        "add @netflix",
+        f"{where}/untagged.md:4:41: warning [untagged-account] Millie Bobby Brown is named but "
+        "not tagged: add @milliebobbybrown",
+        f"{where}/wrong-platform.md:4:1: warning [untagged-account] Stranger Things is named "
+        "but not tagged: add @strangerthingstv",
+    ]
