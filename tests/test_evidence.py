@@ -396,8 +396,14 @@ def test_text_report_reads_as_a_table() -> None:
     pytest.importorskip("scipy")
     from postlint.evidence.command import run_report
 
-    text = run_report([OBAMA], metric="retweets", flags_for=stub_flags, min_posts=20)
+    def flags(texts: list[str]) -> dict[str, list[bool]]:
+        return {**stub_flags(texts), "never": [False] * len(texts)}
+
+    text = run_report([OBAMA], metric="retweets", flags_for=flags, min_posts=20)
     lines = text.splitlines()
+    assert "too few posts to test (fewer than 20 flagged or passed in every row):" in lines
+    assert "  never: 0 flagged, 3,207 passed" in lines
+    assert "never" not in lines  # no table for it
     assert lines[0] == "postlint report: retweets"
     assert "has-link" in lines
     assert any(line.lstrip().startswith("all posts") for line in lines)
@@ -409,8 +415,8 @@ MALICIOUS = """\
 text,likes,<b>user</b>
 hello there,10,<script>alert(1)</script>
 hello again,20,<script>alert(1)</script>
-a longer post that goes on past one hundred characters for sure — lots of words here okay,5,x&y
-another longer post that goes on past one hundred characters for sure — more words here,7,x&y
+a longer post that goes on past one hundred characters for sure — lots and lots and lots of words here okay,5,x&y
+another longer post that goes on past one hundred characters for sure — more and more and more words here ok,7,x&y
 """
 
 
@@ -425,7 +431,7 @@ def test_html_escapes_everything_from_the_export(tmp_path: Path) -> None:
     assert page.startswith("<!DOCTYPE html>")
     assert "<script" not in page
     assert "<b>" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>" in page  # a group row of the table
     assert "&lt;b&gt;user&lt;/b&gt;" in page
     assert "x&amp;y" in page
     assert 'src="data:image/svg+xml;base64,' in page

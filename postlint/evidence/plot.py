@@ -36,8 +36,14 @@ def require_matplotlib() -> None:
 
 
 def _order(results: Sequence[RuleResult]) -> list[RuleResult]:
-    """Pooled rows, strongest negative effect first; untested rules last."""
-    pooled = [result for result in results if result.group is None]
+    """Pooled rows, strongest negative effect first; untested rules last, and only
+    when no rule could be tested (a picture of empty rows says nothing)."""
+    tested_rules = {result.rule for result in results if result.tested}
+    pooled = [
+        result
+        for result in results
+        if result.group is None and (result.rule in tested_rules or not tested_rules)
+    ]
     return sorted(
         pooled,
         key=lambda r: (r.effect_size is None, r.effect_size if r.effect_size is not None else 0),

@@ -138,6 +138,14 @@ def summary_lines(report: Report) -> list[str]:
         f"metric: {metric_label(report)}; {report.posts:,} posts"
         + (f" in {len(report.groups)} groups by {report.by}" if report.by else ""),
         f"left out: {skipped}",
+        *(
+            [
+                f"{report.by}: {', '.join(report.groups[:20])}"
+                + (" …" if len(report.groups) > 20 else "")
+            ]
+            if report.by
+            else []
+        ),
         f"ratio = median flagged / median passed, {report.resamples:,}-resample bootstrap "
         f"95% CI (seed {report.seed}); p_adj: Mann-Whitney U, Benjamini-Hochberg over the "
         f"{report.tested} rows tested; effect: rank-biserial (< 0: flagged posts ranked lower)",
@@ -184,13 +192,32 @@ def _by_rule(results: Sequence[RuleResult]) -> dict[str, list[RuleResult]]:
     return rules
 
 
+def split_untested(
+    results: Sequence[RuleResult],
+) -> tuple[dict[str, list[RuleResult]], dict[str, list[RuleResult]]]:
+    """Rules with at least one tested row, and rules with none (shown in one line each)."""
+    tested: dict[str, list[RuleResult]] = {}
+    untested: dict[str, list[RuleResult]] = {}
+    for rule, rows in _by_rule(results).items():
+        (tested if any(row.tested for row in rows) else untested)[rule] = rows
+    return tested, untested
+
+
+def untested_line(rule: str, rows: Sequence[RuleResult]) -> str:
+    """`alt-text: 0 flagged, 6,439 passed` (the pooled row's counts)."""
+    pooled = rows[0]
+    return f"{rule}: {pooled.flagged:,} flagged, {pooled.passed:,} passed"
+
+
 def to_text(report: Report) -> str:
-    """A table per rule (pooled row, then one per group) with each row's verdict."""
+    """A table per tested rule (pooled row, then one per group) with each row's verdict;
+    rules with too few posts on a side everywhere, one line each after them."""
     normalized = report.normalize != "none"
     lines = [f"postlint report: {printable(metric_label(report))}", ""]
+    tested, untested = split_untested(report.results)
     table = [list(_COLUMNS)]
-    for result in report.results:
-        table.append(_cells(result, normalized))
+    for rows in tested.values():
+        table.extend(_cells(result, normalized) for result in rows)
     widths = [max(len(row[i]) for row in table) for i in range(len(_COLUMNS))]
 
     def line(cells: Sequence[str]) -> str:
@@ -200,7 +227,7 @@ def to_text(report: Report) -> str:
         )
         return f"  {first}  {rest}".rstrip()
 
-    for rule, results in _by_rule(report.results).items():
+    for rule, results in tested.items():
         lines.append(rule)
         lines.append(line(_COLUMNS))
         for result in results:
@@ -208,6 +235,12 @@ def to_text(report: Report) -> str:
         for result in results:
             where = printable(result.group) if result.group is not None else "all posts"
             lines.append(f"  → {where}: {printable(result.verdict)}")
+        lines.append("")
+    if untested:
+        lines.append(
+            f"too few posts to test (fewer than {report.min_posts} flagged or passed in every row):"
+        )
+        lines += [f"  {untested_line(rule, rows)}" for rule, rows in untested.items()]
         lines.append("")
     if not report.results:
         lines += ["no rules to test", ""]
@@ -236,7 +269,8 @@ def to_html(report: Report, picture_svg: bytes | None = None) -> str:
     normalized = report.normalize != "none"
     head = ["rule", *_COLUMNS, "verdict"]
     rows = []
-    for result in report.results:
+    tested, untested = split_untested(report.results)
+    for result in (row for group in tested.values() for row in group):
         cells = [result.rule, *_cells(result, normalized)]
         if result.group is not None:
             cells[1] = result.group  # unescaped original; escaped below like every cell
@@ -256,6 +290,13 @@ def to_html(report: Report, picture_svg: bytes | None = None) -> str:
             f'<figure><img alt="{e(report.metric)} of flagged and passed posts per rule" '
             f'src="data:image/svg+xml;base64,{encoded}"></figure>'
         )
+    untested_html = ""
+    if untested:
+        items = "".join(f"<li>{e(untested_line(rule, rs))}</li>" for rule, rs in untested.items())
+        untested_html = (
+            f"<p>Too few posts to test (fewer than {report.min_posts} flagged or passed in "
+            f"every row):</p><ul>{items}</ul>"
+        )
     meta = "".join(f'<p class="meta">{e(text)}</p>' for text in summary_lines(report))
     th = "".join(
         f'<th class="verdict">{e(name)}</th>' if name == "verdict" else f"<th>{e(name)}</th>"
@@ -270,6 +311,7 @@ def to_html(report: Report, picture_svg: bytes | None = None) -> str:
         f"<h1>postlint report: {e(metric_label(report))}</h1>{meta}"
         f"{picture}"
         f"<table><thead><tr>{th}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"{untested_html}"
         f"<p>{e(ASSOCIATION_NOTE)}</p>"
         "</body></html>\n"
     )

@@ -287,10 +287,10 @@ def analyse(
 
 
 def format_p(p_value: float) -> str:
-    """`< 0.001`, `0.004`, `0.41`: as many digits as a reader needs."""
+    """`< 0.001`, `= 0.004`, `= 0.049`, `= 0.41`: enough digits to see which side of 0.05."""
     if p_value < 0.001:
         return "< 0.001"
-    if p_value < 0.01:
+    if p_value < 0.1:
         return f"= {p_value:.3f}"
     return f"= {p_value:.2f}"
 
