@@ -189,6 +189,7 @@ def _trie_pattern(words: Iterable[str]) -> str:
 
 class _UrlRegexes(NamedTuple):
     hint: Any
+    tld: Any
     url: Any
     ascii_domain: Any
     tco: Any
@@ -209,13 +210,14 @@ def _url_regexes() -> _UrlRegexes:
     tld = f"(?:{gtld}|{cctld}|{punycode})"
     d = f"[^{_DIRECTIONAL}{_PUNCT}{_CTRL}{_INVALID}{_SPACES}]"  # DOMAIN_VALID_CHARS
     # A label is D, or D then D/"-"(/"_" in subdomains) then D: twitter-text writes it as
-    # `(D([_-]|D)*)?D`, whose nested alternation backtracks far more on ordinary words.
+    # `(D([_-]|D)*)?D`. Atomic here: only the longest label can be followed by ".", and
+    # without backtracking into labels a long run of CJK text costs linear time, not cubic.
     punct_name = _PUNCT.replace("\\-", "")  # "-" may join D in a domain name
     punct_sub = punct_name.replace("_", "")  # and "_" too in a subdomain
     d_sub = f"[^{_DIRECTIONAL}{punct_sub}{_CTRL}{_INVALID}{_SPACES}]"
     d_name = f"[^{_DIRECTIONAL}{punct_name}{_CTRL}{_INVALID}{_SPACES}]"
-    subdomain = rf"(?:{d}(?:{d_sub}*{d})?\.)"
-    domain_name = rf"(?:{d}(?:{d_name}*{d})?\.)"
+    subdomain = rf"(?:(?>{d}(?:{d_sub}*{d})?)\.)"
+    domain_name = rf"(?:(?>{d}(?:{d_name}*{d})?)\.)"
     domain = f"(?:{subdomain}*{domain_name}{tld})"
     path_char = rf"[a-zA-Z\p{{Cyrillic}}0-9!*';:=+,.$/%#\[\]\p{{Pd}}_~&|@{_LATIN_ACCENTS}]"
     # Up to two levels of balanced parentheses: /wiki/Primer_(film).
@@ -241,6 +243,7 @@ def _url_regexes() -> _UrlRegexes:
     tld_firsts |= {c.upper() for c in tld_firsts} | {"x", "X"}
     return _UrlRegexes(
         hint=regex.compile(f"\\.[{_class_body(tld_firsts)}]"),
+        tld=regex.compile(tld),
         url=regex.compile(url),
         ascii_domain=regex.compile(ascii_domain),
         tco=regex.compile(rf"(?i:https?://t\.co/([a-z0-9]+)(?:\?{query_char}*{query_end})?)"),
@@ -419,27 +422,46 @@ _NOT_DOMAIN = frozenset(
 )
 
 
-def _url_matches(text: str, rx: _UrlRegexes) -> Iterator[Any]:
-    """The matches `rx.url.finditer(text)` gives, searching only near possible TLDs.
+# The longest host name DNS allows, plus "https://" and the character before a URL.
+_URL_WINDOW = 253 + len("https://") + 1
 
-    A URL's domain is one run of domain characters and dots that contains the dot before
-    its TLD (`rx.hint`), and only "https://" and one character can precede it, so the
-    leftmost match from `pos` starts at most 9 characters before that run.
+
+def _url_matches(text: str, rx: _UrlRegexes) -> Iterator[Any]:
+    """The matches `rx.url.finditer(text)` gives, tried only where a URL can start.
+
+    A URL ends its host with ".TLD", so only dots followed by a known TLD matter. Its host
+    is one run of domain characters and dots through that dot, and only "https://" and one
+    character precede it, so its match starts at most 9 characters before the run. Each
+    start is tried once, and at most `_URL_WINDOW` characters before the dot: a longer host
+    cannot exist in DNS, and the cap keeps a long unspaced CJK text linear instead of
+    making the regex engine retry from every character of it (seconds per post).
     """
-    pos, n = 0, len(text)
-    hint, search = rx.hint.search, rx.url.search
-    while pos < n:
-        h = hint(text, pos)
+    pos = 0  # matches start here or later (after the previous match)
+    tried = 0  # no match starts before this
+    next_hint = 0
+    hint, tld_at, match = rx.hint.search, rx.tld.match, rx.url.match
+    while True:
+        h = hint(text, max(next_hint, pos))
         if h is None:
             return
-        start = h.start()
-        while start > pos and text[start - 1] not in _NOT_DOMAIN:
-            start -= 1
-        m = search(text, max(pos, start - 9))
-        if m is None:
-            return
-        yield m
-        pos = m.end() if m.end() > m.start() else m.end() + 1
+        dot = h.start()
+        next_hint = dot + 1
+        if not tld_at(text, dot + 1):
+            continue  # no host ends here
+        run = dot
+        floor = max(pos, tried, dot - _URL_WINDOW)
+        while run > floor and text[run - 1] not in _NOT_DOMAIN:
+            run -= 1
+        found = None
+        for start in range(max(pos, tried, run - 9), dot + 1):
+            found = match(text, start)
+            if found is not None:
+                break
+        if found is None:
+            tried = dot + 1
+            continue
+        yield found
+        pos = tried = next_hint = found.end()
 
 
 def _urls(text: str, without_protocol: bool = True) -> list[tuple[str, int, int]]:

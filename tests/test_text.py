@@ -15,6 +15,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from postlint import text as text_module
 from postlint.text import (
     UNITS,
     Entity,
@@ -325,6 +326,36 @@ def test_cut_offset_is_a_boundary_within_the_limit(text: str, unit: str, limit: 
     else:
         assert 0 <= cut < len(text)
         assert count(text, unit) > limit
+
+
+URLISH_PIECES = [
+    *"ab .-_/:@#$x",
+    *("com", "co", "jp", "..", "https://", "http://", "日本", "。", "xn--ls8h", "t.co/"),
+    *("?q=1", "(", ")", "みんな", "\u202a", "COM", "e.g"),
+]
+URLISH_TEXT = st.lists(
+    st.sampled_from(URLISH_PIECES) | st.characters(max_codepoint=0x3000), max_size=40
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(URLISH_TEXT)
+def test_url_search_near_tlds_equals_a_full_scan(text: str) -> None:
+    # `_url_matches` only tries starts near a ".TLD"; it must find what finditer finds.
+    rx = text_module._url_regexes()
+    assert [m.span() for m in text_module._url_matches(text, rx)] == [
+        m.span() for m in rx.url.finditer(text)
+    ]
+
+
+def test_long_unspaced_text_stays_fast() -> None:
+    # A host cannot be longer than 253 characters, so a long CJK run before a broken
+    # domain is not rescanned from every character (this took seconds before the cap).
+    text = "あ" * 20000 + "_x.com " + "い" * 20000 + ".cq"
+    assert TextView(text).urls == []
+    assert [u.text for u in TextView("あ" * 20000 + "example.com/path").urls] == [
+        "example.com/path"
+    ]
 
 
 def test_import_is_cheap_and_lazy() -> None:
