@@ -53,6 +53,7 @@ def found(project: Path, text: str, rule: str, file: str = "draft.txt") -> list[
         ("TBDs are sorted", []),
         ("I <3 you [sic]", []),
         ("The TODO-app launch", []),
+        ("Line-up TBC, tickets on sale now", []),
     ],
 )
 def test_placeholder_patterns(project: Path, text: str, matches: list[str]) -> None:
