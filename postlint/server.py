@@ -137,7 +137,10 @@ class Engine:
             parts.append(config_file.stat().st_mtime_ns)
         except OSError:
             parts.append(None)
-        config = self.resolver.config_for(config_file)
+        try:
+            config = self.resolver.config_for(config_file)
+        except PostlintError:  # broken: its own mtime is what will change
+            return (*parts, "broken")
         for pack in config.packs:  # the project's own rule packs: edited live, too
             try:
                 parts.append(max((p.stat().st_mtime_ns for p in pack.glob("*.toml")), default=0))
@@ -150,19 +153,11 @@ class Engine:
         folder = (path.parent if path is not None else Path.cwd()).resolve()
         current = find_config(folder)
         known = self.stamps.get(folder)
-        if known is not None and known[0] == current:
-            try:
-                if self._stamp(current) == known[1]:
-                    return
-            except PostlintError:
-                pass
+        if known is not None:
+            if known[0] == current and self._stamp(current) == known[1]:
+                return
             self.reset()
-        elif known is not None:
-            self.reset()
-        try:
-            self.stamps[folder] = (current, self._stamp(current))
-        except PostlintError:
-            self.stamps[folder] = (current, ("broken",))
+        self.stamps[folder] = (current, self._stamp(current))
 
     def lint(self, path: Path | None, text: str, version: int | None) -> Linted:
         """Lint the buffer `text` of the document at `path` (None: not a file)."""
@@ -178,8 +173,8 @@ class Engine:
                 path, self.resolver, RunState(), data=text.encode("utf-8"), display=display
             )
         except PostlintError as exc:
-            # a broken config must not be cached: try again on the next lint
-            self.reset()
+            # nothing failed is cached: the next lint tries again, and a changed config
+            # file changes its stamp
             return Linted(version, Source(display, text), [], None, str(exc))
         return Linted(version, result.source, result.problems, result.config)
 

@@ -438,3 +438,35 @@ async def test_close_clears_diagnostics(project: Path) -> None:
             types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri))
         )
         await wait_for(client, uri, lambda d: len(d) == 0)
+
+
+def test_engine_keeps_its_resolver_until_a_config_file_changes(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rules are built once per config: re-lints reuse the Resolver and its rules; an
+    edited config or a new nearer config replaces it."""
+    from postlint.server import Engine
+
+    monkeypatch.syspath_prepend(str(project.parent / "plugins"))
+    engine = Engine()
+    draft = project / "drafts" / "launch.txt"
+    first = engine.lint(draft, "hello\n", 1)
+    assert first.config is not None
+    resolver = engine.resolver
+    rules = resolver.rules_for(first.config, draft)
+    for version in range(2, 5):
+        engine.lint(draft, f"hello {version}\n", version)
+    assert engine.resolver is resolver and engine.resets == 0
+    assert resolver.rules_for(resolver.config_for(draft), draft) is rules
+
+    config = project / "postlint.toml"
+    config.write_text(CONFIG + "\n# edited\n", encoding="utf-8")
+    stat = config.stat()
+    os.utime(config, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    engine.lint(draft, "hello\n", 5)
+    assert engine.resets == 1 and engine.resolver is not resolver
+
+    (project / "drafts" / "postlint.toml").write_text("ignore = ['engagement']\n", encoding="utf-8")
+    linted = engine.lint(draft, "hello\n", 6)
+    assert engine.resets == 2
+    assert linted.config is not None and linted.config.path == project / "drafts" / "postlint.toml"
