@@ -63,7 +63,9 @@ class LintFlagger:
             return flags
         # ensure_ascii: U+2028 and friends stay escaped, so line i is always text i.
         data = "\n".join(
-            json.dumps({**{k: v for k, v in meta.items() if k != "text"}, "text": text})
+            # Empty cells are left out: kinds treat a missing key and "" alike, and each
+            # key costs the reader a parse (exports often have dozens of columns).
+            json.dumps({**{k: v for k, v in meta.items() if v and k != "text"}, "text": text})
             for text, meta in zip(texts, metadata, strict=True)
         ).encode("ascii")
         settings = ReadSettings(
