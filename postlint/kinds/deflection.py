@@ -2,7 +2,10 @@
 
 It flags a reply that matches a `redirects` pattern ("DM us", "contact support",
 "call …") and neither a `human` pattern (an apology, thanks, empathy, a greeting) nor a
-`next_steps` pattern (what will happen, what to send, by when). Word lists are rule data.
+`next_steps` pattern (what will happen, what to send, by when), when the redirect is
+nearly all the reply says: at most `max_other_words` words outside the redirect's
+sentence, not counting @handles, links and a trailing agent signature. Word lists are
+rule data.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+import regex
 
 from postlint.kinds import Hit
 from postlint.kinds.phrases import TIMEOUT, compile_patterns
@@ -20,6 +25,10 @@ if TYPE_CHECKING:
 NEEDS = frozenset({"text"})
 FIELDS = ("match",)
 
+#: what is not counted as words of the reply: @handles, links, a trailing signature
+_NOT_WORDS = regex.compile(r"[@＠]\S+|https?://\S+|www\.\S+|\s[-–—~^*/]\s*[A-Za-z][\w.]{0,20}\s*$")
+_SENTENCE_END = regex.compile(r"[.!?…]+(?=\s|$)|\n+")
+
 
 @dataclass(frozen=True)
 class Options:
@@ -28,10 +37,15 @@ class Options:
     redirects: tuple[str, ...] = ()
     human: tuple[str, ...] = ()
     next_steps: tuple[str, ...] = ()
+    max_other_words: int = 8
     ignore_case: bool = True
     compiled: tuple[tuple[Any, ...], ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if self.max_other_words < 0:
+            raise ValueError(
+                f"max-other-words: expected an integer >= 0, got {self.max_other_words}"
+            )
         if not self.redirects:
             raise ValueError("redirects: expected at least one regular expression")
         object.__setattr__(
@@ -57,4 +71,18 @@ def check(post: Post, options: Options) -> Iterator[Hit]:
         return
     if any(p.search(text, timeout=TIMEOUT) for p in (*human, *next_steps)):
         return
+    if other_words(text, first.start()) > options.max_other_words:
+        return
     yield Hit(first.start(), first.end(), {"match": first.group()})
+
+
+def other_words(text: str, at: int) -> int:
+    """Words of `text` outside the sentence holding offset `at` (handles, links and a
+    trailing signature blanked out first, keeping offsets)."""
+    blanked = _NOT_WORDS.sub(lambda m: " " * len(m.group()), text)
+    start = 0
+    for m in _SENTENCE_END.finditer(blanked):
+        if m.end() > at:
+            return len(blanked[:start].split()) + len(blanked[m.end() :].split())
+        start = m.end()
+    return len(blanked[:start].split())
