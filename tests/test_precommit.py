@@ -61,11 +61,15 @@ def content_repo(path: Path, files: dict[str, str]) -> Path:
     return path
 
 
-def try_repo(repo: Path, hook: tuple[Path, str, dict[str, str]]) -> subprocess.CompletedProcess[str]:
+def try_repo(
+    repo: Path, hook: tuple[Path, str, dict[str, str]]
+) -> subprocess.CompletedProcess[str]:
     source, rev, env = hook
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(source), "postlint"]
-        + ["--ref", rev, "--all-files", "--color", "never"],
+        [
+            *(sys.executable, "-m", "pre_commit", "try-repo", str(source), "postlint"),
+            *("--ref", rev, "--all-files", "--color", "never"),
+        ],
         cwd=repo,
         env=env,
         capture_output=True,
@@ -172,3 +176,32 @@ def test_documented_snippet_is_a_valid_config(tmp_path: Path) -> None:
         text=True,
     )
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_own_local_hook_runs_postlint_on_the_examples(
+    tmp_path: Path, hook_repo: tuple[Path, str, dict[str, str]]
+) -> None:
+    """postlint's own `.pre-commit-config.yaml`: the `repo: local` hook lints examples/
+    with the checkout's code (run alone: the other hooks' repositories are remote)."""
+    source, _, env = hook_repo
+    config = yaml.safe_load((source / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = {h["id"] for r in config["repos"] for h in r["hooks"]}
+    assert {"ruff", "ruff-format", "mypy", "postlint"} <= hooks
+    local = [r for r in config["repos"] if r["repo"] == "local"]
+    only_local = tmp_path / "local.yaml"
+    only_local.write_text(yaml.safe_dump({"repos": local}), encoding="utf-8")
+    run = subprocess.run(
+        [
+            *(sys.executable, "-m", "pre_commit", "run", "-c", str(only_local), "postlint"),
+            *("--all-files", "--verbose", "--color", "never"),
+        ],
+        cwd=source,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    out = run.stdout + run.stderr
+    assert run.returncode == 0, out
+    assert re.search(r"^postlint \(examples\)\.+Passed$", out, re.M), out
+    assert re.search(r"^examples/drafts/\S+\.(md|txt|csv|jsonl)$", out, re.M), out
