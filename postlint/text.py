@@ -422,6 +422,10 @@ _NOT_DOMAIN = frozenset(
 )
 
 
+# What cannot come right before a URL (twitter-text `valid_url_preceding_chars`).
+_URL_BAD_BEFORE = frozenset(
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz@＠$#＃" + _INVALID
+)
 # The longest host name DNS allows, plus "https://" and the character before a URL.
 _URL_WINDOW = 253 + len("https://") + 1
 
@@ -454,6 +458,9 @@ def _url_matches(text: str, rx: _UrlRegexes) -> Iterator[Any]:
             run -= 1
         found = None
         for start in range(max(pos, tried, run - 9), dot + 1):
+            # A match starts with its `before` character (or at the start of the text).
+            if start and text[start] in _URL_BAD_BEFORE:
+                continue
             found = match(text, start)
             if found is not None:
                 break
