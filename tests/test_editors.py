@@ -44,7 +44,18 @@ def snippet(name: str, path: Path = DOCS[0]) -> str:
 
 
 @pytest.mark.parametrize(
-    "name", ["pre-commit", "vim", "vscode-task", "emacs", "neovim", "helix", "github-actions"]
+    "name",
+    [
+        "pre-commit",
+        "vim",
+        "vscode-task",
+        "emacs",
+        "neovim",
+        "helix",
+        "vscode-extension",
+        "zed",
+        "github-actions",
+    ],
 )
 def test_readme_carries_the_same_snippets_as_the_docs(name: str) -> None:
     assert snippet(name, DOCS[1]) == snippet(name, DOCS[0])
