@@ -252,6 +252,7 @@ def _url_regexes() -> _UrlRegexes:
 
 
 class _EntityRegexes(NamedTuple):
+    hash_sign: Any
     hashtag: Any
     mention_or_list: Any
     reply: Any
@@ -278,6 +279,7 @@ def _entity_regexes() -> _EntityRegexes:
         rf"(?P<tag>[a-zA-Z]{{1,6}}(?:[._][a-zA-Z]{{1,2}})?)(?=$|\s|[{_PUNCT}])"
     )
     return _EntityRegexes(
+        hash_sign=regex.compile("[#＃]"),
         hashtag=regex.compile(hashtag),
         mention_or_list=regex.compile(mention),
         reply=regex.compile(reply),
@@ -527,9 +529,20 @@ def _hashtags(
     """(tag, start, end) per hashtag; `urls` (if known) saves re-extracting them."""
     if "#" not in text and "＃" not in text:
         return []
+    rx = _entity_regexes()
     found = []
-    for m in _entity_regexes().hashtag.finditer(text):
-        end = m.end()
+    # finditer, but tried only where a match can start: one character before a # sign.
+    pos, sign = 0, rx.hash_sign.search(text)
+    while sign is not None:
+        k = sign.start()
+        sign = rx.hash_sign.search(text, k + 1)
+        start = k - 1 if k else 0
+        if start < pos:
+            continue
+        m = rx.hashtag.match(text, start)
+        if m is None:
+            continue
+        pos = end = m.end()
         if text.startswith(("#", "＃", "://"), end):
             continue
         found.append((m.group("tag"), m.start("tag") - 1, end))
@@ -537,6 +550,9 @@ def _hashtags(
         return found
     # A hashtag inside a URL (example.com/#anchor) is not a hashtag: as twitter-text's
     # remove_overlapping_entities, of two overlapping entities the one that starts first stays.
+    # URLs hold no spaces, so hashtags that follow a space or start the text are safe.
+    if all(start == 0 or text[start - 1].isspace() for _, start, _ in found):
+        return found
     if urls is None:
         urls = _urls(text)
     if not urls:

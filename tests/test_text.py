@@ -348,6 +348,38 @@ def test_url_search_near_tlds_equals_a_full_scan(text: str) -> None:
     ]
 
 
+def _hashtags_by_full_scan(text: str) -> list[tuple[str, int, int]]:
+    """twitter-text's hashtag extraction, spelled out: finditer, then drop overlaps."""
+    found = [
+        (m.group("tag"), m.start("tag") - 1, m.end())
+        for m in text_module._entity_regexes().hashtag.finditer(text)
+        if not text.startswith(("#", "＃", "://"), m.end())
+    ]
+    entities = sorted(
+        [(h, True) for h in found] + [(u, False) for u in text_module._urls(text)],
+        key=lambda pair: pair[0][1],
+    )
+    kept, last_end = [], -1
+    for entity, is_hashtag in entities:
+        if entity[1] >= last_end:
+            last_end = entity[2]
+            if is_hashtag:
+                kept.append(entity)
+    return kept
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*URLISH_PIECES, "#", "##", "#a", "＃b", "&", "\ufe0f", "x.com/#"])
+        | st.characters(max_codepoint=0x3000),
+        max_size=40,
+    ).map("".join)
+)
+def test_hashtag_search_equals_a_full_scan(text: str) -> None:
+    assert text_module._hashtags(text) == _hashtags_by_full_scan(text)
+
+
 def test_long_unspaced_text_stays_fast() -> None:
     # A host cannot be longer than 253 characters, so a long CJK run before a broken
     # domain is not rescanned from every character (this took seconds before the cap).
