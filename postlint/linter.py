@@ -62,9 +62,12 @@ class Problem(NamedTuple):
 
 @dataclass
 class RunState:
-    """What lives for one run across files: per-rule state of cross-post kinds."""
+    """What lives for one run across files: per-rule state of cross-post kinds, and the
+    rules stopped for taking too long (skipped for the rest of the run, so a hostile
+    pattern costs one time limit, not one per post)."""
 
     states: dict[str, Any] = field(default_factory=dict)
+    timed_out: set[str] = field(default_factory=set)
 
 
 def _escape(replacement: str, escape: str, newline: str = "\n") -> str | None:
@@ -258,6 +261,8 @@ def _hits(
     rule: Rule, post: Post, state: RunState, source: Source, problems: list[Problem]
 ) -> list[Hit]:
     module = rule.module
+    if rule.name in state.timed_out:
+        return []
     try:
         if hasattr(module, "new_state"):
             if rule.name not in state.states:
@@ -265,12 +270,14 @@ def _hits(
             return list(module.check(post, rule.options, state.states[rule.name]))
         return list(module.check(post, rule.options))
     except TimeoutError:
+        state.timed_out.add(rule.name)
         line, column = source.line_col(post.offsets.to_file(0))
         problems.append(
             _problem_at(
                 source,
                 f"rule {rule.name} ({rule.path}): a pattern took too long on this post and "
-                "was stopped; simplify the rule's regular expression",
+                "was stopped; the rule is skipped for the rest of the run; simplify its "
+                "regular expression",
                 line,
                 column,
                 RULE_ERROR,
