@@ -6,6 +6,7 @@ did-you-mean for misspelled rule, pack and option names.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -97,15 +98,22 @@ class Config:
 
     def relative(self, path: Path | str) -> str:
         """`path` relative to the config root, with forward slashes (for globs)."""
-        try:
-            rel = os.path.relpath(Path(path).resolve(), self.root)
-        except ValueError:
-            rel = str(path)
-        return rel.replace(os.sep, "/")
+        return _relative(os.fspath(path), str(self.root), os.getcwd())
 
     def excluded(self, path: Path | str) -> bool:
         rel = self.relative(path)
         return any(p.search(rel) for p in self.exclude)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relative(path: str, root: str, cwd: str) -> str:
+    """`Config.relative`, remembered: a run asks for each draft's path several times, and
+    resolving it costs a system call per path component."""
+    try:
+        rel = os.path.relpath(os.path.realpath(os.path.join(cwd, path)), root)
+    except ValueError:
+        rel = path
+    return rel.replace(os.sep, "/")
 
 
 def display_path(path: Path | str) -> str:
@@ -403,6 +411,7 @@ class Resolver:
         self.config_path = config_path
         self.cli = cli or CommandLine()
         self._found: dict[Path, Path | None] = {}
+        self._found_raw: dict[str, Path | None] = {}
         self._configs: dict[Path | None, Config] = {}
         self._catalogs: dict[tuple[Path, ...], Catalog] = {}
         self._rules: dict[tuple[int, tuple[int, ...], tuple[str, ...]], tuple[Rule, ...]] = {}
@@ -413,10 +422,15 @@ class Resolver:
         if self.config_path is not None:
             key: Path | None = self.config_path.resolve()
         else:
-            folder = (path.parent if path is not None else Path.cwd()).resolve()
-            if folder not in self._found:
-                self._found[folder] = find_config(folder)
-            key = self._found[folder]
+            # by absolute folder first: resolving costs a system call per path component
+            raw = os.path.abspath(path.parent) if path is not None else os.getcwd()
+            if raw in self._found_raw:
+                key = self._found_raw[raw]
+            else:
+                folder = Path(raw).resolve()
+                if folder not in self._found:
+                    self._found[folder] = find_config(folder)
+                key = self._found_raw[raw] = self._found[folder]
         if key not in self._configs:
             self._configs[key] = load_config(key)
         return self._configs[key]
