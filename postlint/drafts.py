@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
-import json
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -566,9 +566,9 @@ def record_starts(text: str, suffix: str) -> Iterator[int]:
     pos = 0
     while pos < n:
         yield pos
-        m = record.match(text, pos)
-        assert m is not None  # every alternative can match the empty string
-        pos = m.end() if m.end() > pos else n
+        found = record.match(text, pos)
+        assert found is not None  # every alternative can match the empty string
+        pos = found.end() if found.end() > pos else n
 
 
 def _read_csv(source: Source, settings: ReadSettings, span: tuple[int, int] | None = None) -> None:
@@ -625,7 +625,7 @@ def _read_csv(source: Source, settings: ReadSettings, span: tuple[int, int] | No
 
 def _json_fields(line: str) -> dict[str, tuple[Any, int, int]]:
     """Top-level keys of one JSON object line: key → (value, raw start, raw end)."""
-    decoder = _JSON_DECODER
+    decoder = _json_decoder()
     ws = re.compile(r"\s*")
 
     def skip(pos: int) -> int:
@@ -662,7 +662,14 @@ def _json_fields(line: str) -> dict[str, tuple[Any, int, int]]:
         raise ValueError(f"expected ',' or '}}' at column {pos + 1}")
 
 
-_JSON_DECODER = json.JSONDecoder()
+@functools.cache
+def _json_decoder() -> Any:
+    """The JSON decoder, made on first use: `json` is imported only for JSONL drafts."""
+    import json
+
+    return json.JSONDecoder()
+
+
 _JSON_CHUNK = re.compile(r'[^"\\]+|\\u([0-9a-fA-F]{4})(?:\\u([0-9a-fA-F]{4}))?|\\(.)')
 _JSON_ESCAPES = {
     "n": "\n",
@@ -718,8 +725,9 @@ def _read_jsonl(
         try:
             fields = _json_fields(line)
         except ValueError as exc:
-            message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
-            column = exc.colno if isinstance(exc, json.JSONDecodeError) else 1
+            decode_error = type(exc).__name__ == "JSONDecodeError"
+            message = getattr(exc, "msg", str(exc)) if decode_error else str(exc)
+            column = getattr(exc, "colno", 1) if decode_error else 1
             source.errors.append((f"invalid JSON line: {message}; line skipped", line_no, column))
             continue
         key = _find_text_key(list(fields), settings)
