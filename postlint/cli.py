@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
-import traceback
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +46,9 @@ class DefaultGroup(click.Group):
             click.echo("postlint: interrupted", err=True)
             ctx.exit(130)
         except Exception as exc:  # a bug: never a bare traceback
+            import tempfile
+            import traceback
+
             fd, path = tempfile.mkstemp(prefix="postlint-crash-", suffix=".txt")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(f"postlint {__version__}, Python {sys.version}\n")
@@ -128,6 +129,19 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     show_default=True,
     help="Colour the text output.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    help="Worker processes (default or 0: the machine's cores, when the work is large "
+    "enough; 1: none).",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Keep the result cache here (default: .postlint_cache/ beside the config).",
+)
 def check(
     paths: tuple[str, ...],
     config_path: Path | None,
@@ -144,6 +158,9 @@ def check(
     exit_zero: bool,
     quiet: bool,
     color: str,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
 ) -> None:
     """Lint drafts in PATHS (files or folders; `-` reads standard input)."""
     from postlint.config import CommandLine, Resolver
@@ -174,7 +191,28 @@ def check(
     reporter = get_reporter(output_format, stream, _use_color(color))
     summary = Summary()
     failed = False
-    results = run(found.files, resolver, stdin=stdin, stdin_filename=stdin_filename)
+    # --fix/--diff rewrite files from whole results: no cache, no parts, no workers
+    rewriting = fix or diff
+    cache = None
+    if not (no_cache or rewriting):
+        from postlint.cache import open_cache
+
+        cache = open_cache(resolver, cache_dir)
+    progress = None
+    if sys.stderr.isatty() and not quiet:
+        from postlint.progress import Progress
+
+        progress = Progress(sys.stderr)
+    results = run(
+        found.files,
+        resolver,
+        stdin=stdin,
+        stdin_filename=stdin_filename,
+        jobs=1 if rewriting else (jobs or None),
+        cache=cache,
+        split=not rewriting,
+        progress=progress,
+    )
     for index, result in enumerate(results):
         for notice in result.source.notices:
             click.echo(f"postlint: {result.source.display}: {notice}", err=True)
@@ -191,12 +229,16 @@ def check(
                 summary=summary,
             )
         fixable = sum(1 for p in result.problems if p.fix and (p.fix.safe or unsafe_fixes))
-        summary.add(result.problems, fixable)
+        summary.add(result.problems, fixable, new_file=result.part == 0)
         level = SEVERITY_RANK[resolver.fail_on(result.config)]
         if any(SEVERITY_RANK.get(p.severity, 2) >= level for p in result.problems):
             failed = True
         if not statistics and not (diff and output_format == "text"):
+            if progress is not None and result.problems:
+                progress.clear()
             reporter.file(result)
+    if progress is not None:
+        progress.clear()
     if statistics:
         _print_statistics(summary)
     elif not quiet or output_format != "text":

@@ -1,27 +1,59 @@
 """A lint run: find the draft files under the given paths, read each, lint it with the rules
-its config enables. The I/O edge between the CLI and the pure linter."""
+its config enables. The I/O edge between the CLI and the pure linter.
+
+Fast at every scale (see the README's Performance section):
+
+- unchanged files come from the cache (postlint.cache) without building a rule;
+- big CSV and JSONL exports are linted in parts of a few thousand records, so memory
+  stays flat and the parts can run in parallel;
+- `jobs` worker processes lint files and parts when the work is large enough to pay for
+  them; cross-post rules (kinds with `new_state`) always run in this process, over every
+  post in order, so they still see the whole run.
+"""
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from postlint.config import Config, Resolver, display_path
-from postlint.drafts import SUFFIXES, ReadSettings, Source, read_source
+from postlint.drafts import SUFFIXES, Post, ReadSettings, Source, read_source
 from postlint.linter import Problem, RunState, lint
 
+if TYPE_CHECKING:
+    from postlint.cache import Cache, Entry, Writer
+    from postlint.packs import Rule
+
 STDIN = "-"
+#: CSV and JSONL files above this size are linted in parts (flat memory, parallel parts)
+PART_BYTES = 256 * 1024
+#: records per part
+PART_RECORDS = 2000
+#: below this much uncached work (bytes), worker processes cost more than they save
+PARALLEL_BYTES = 1 << 20
+PARALLEL_FILES = 400
+#: how many bytes the cache's first pass keeps for the lint pass (not read twice)
+_KEEP_TOTAL = 64 << 20
 
 
 @dataclass
 class Result:
-    """One linted source with its problems and the config that applied."""
+    """One linted source (or one part of a big one) with its problems and config.
+
+    Big CSV/JSONL exports come as several results for the same file: `part` counts
+    them from 0 and `final` marks the last one; every part carries the whole file's
+    decoded text, so reporters can show any line."""
 
     source: Source
     problems: list[Problem]
     config: Config
+    part: int = 0
+    final: bool = True
 
 
 @dataclass
@@ -69,6 +101,14 @@ def discover(paths: Sequence[str], resolver: Resolver) -> Discovery:
     return found
 
 
+def _settings(resolver: Resolver, config: Config, path: Path | None) -> ReadSettings:
+    platforms = resolver.platforms_for(config, path)
+    settings = config.drafts
+    if platforms != settings.platforms:
+        settings = ReadSettings(settings.text_column, settings.max_file_size, platforms)
+    return settings
+
+
 def lint_file(
     path: Path | None,
     resolver: Resolver,
@@ -81,10 +121,7 @@ def lint_file(
     config = resolver.config_for(path)
     resolver.validate(config)
     rules = resolver.rules_for(config, path)
-    platforms = resolver.platforms_for(config, path)
-    settings = config.drafts
-    if platforms != settings.platforms:
-        settings = ReadSettings(settings.text_column, settings.max_file_size, platforms)
+    settings = _settings(resolver, config, path)
     shown = display if display is not None else display_path(path) if path else STDIN
     source = read_source(path, settings, display=shown, data=data)
     catalog = resolver.catalog(config)
@@ -98,17 +135,545 @@ def lint_file(
     return Result(source, problems, config)
 
 
+# --------------------------------------------------------------------------- units of work
+
+
+@dataclass
+class _Unit:
+    """A file, or a span of a big file's records, to lint in a worker or here."""
+
+    path: str
+    display: str
+    span: tuple[int, int] | None = None
+    data: bytes | None = None
+    #: the index of the unit's first post, when known (linted in run order)
+    base: int = 0
+    #: about how many bytes of draft it holds (to fill batches for the workers)
+    size: int = 0
+
+
+@dataclass
+class _Output:
+    """What linting a unit gives back (picklable: no posts, no rules)."""
+
+    problems: list[Problem]
+    posts: int
+    source: Source | None = None
+    #: the posts read, for the cross-post rules the parent runs (only when it has some)
+    post_list: list[Post] | None = None
+
+
+#: per process: the resolver of a worker (set by `_init_worker`; inherited when forked)
+#: and the decoded text and line starts of the last big file split into parts, so each
+#: process decodes a file once however many of its parts it lints
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(config_path: Path | None, cli: Any) -> None:
+    if "resolver" not in _WORKER:
+        _WORKER["resolver"] = Resolver(config_path, cli)
+
+
+def _lint_unit(
+    unit: _Unit, resolver: Resolver | None = None, state: RunState | None = None
+) -> _Output:
+    """Lint a unit. In a worker (no `state`): the rules that look at one post at a time;
+    here, in run order (`state` given): every rule."""
+    from postlint.drafts import parse
+    from postlint.linter import is_cross_post
+
+    resolver = resolver or _WORKER["resolver"]
+    path = Path(unit.path)
+    config = resolver.config_for(path)
+    resolver.validate(config)
+    rules = resolver.rules_for(config, path)
+    keep_posts = False
+    if state is None:  # a worker: one state for its one-post-at-a-time rules
+        state = _WORKER.setdefault("state", RunState())
+        keep_posts = any(is_cross_post(r) for r in rules)
+        rules = tuple(r for r in rules if not is_cross_post(r))
+    settings = _settings(resolver, config, path)
+    known = resolver.catalog(config).rules
+    nlp = config.tables.get("nlp")
+    if unit.span is None:
+        source = read_source(path, settings, display=unit.display, data=unit.data)
+    else:
+        source = _part_source(path, unit.display)
+        source.post_base = unit.base
+        parse(source, path.suffix, settings, unit.span)
+    problems = lint(source, rules, known_rules=known, state=state, nlp_settings=nlp)
+    posts = source.posts
+    for post in posts:  # what the parent needs of a post, not what the rules computed
+        post.__dict__.pop("view", None)
+        post.doc = None
+    source.posts = []
+    source.__dict__.pop("line_starts", None)
+    return _Output(
+        problems,
+        len(posts),
+        source if unit.span is None else None,
+        posts if keep_posts else None,
+    )
+
+
+def _part_source(path: Path, display: str) -> Source:
+    """An empty Source of a big file's whole text (decoded once per process)."""
+    from postlint.drafts import decode
+
+    st = path.stat()
+    stamp = (str(path), st.st_size, st.st_mtime_ns)
+    last = _WORKER.get("text")
+    if last is None or last[0] != stamp:
+        text, encoding, bom = decode(path.read_bytes())
+        no_starts: list[int] = []
+        _WORKER["text"] = last = (stamp, text, encoding, bom, no_starts)
+    _, text, encoding, bom, starts = last
+    source = Source(display, text, encoding, bom, path=path)
+    if not starts:
+        starts.extend(source.line_starts)
+    source.__dict__["line_starts"] = starts
+    return source
+
+
+def _cross_post(
+    resolver: Resolver,
+    config: Config,
+    path: Path,
+    source: Source,
+    posts: list[Post],
+    state: RunState,
+    base: int,
+) -> list[Problem]:
+    """The cross-post rules' problems on the posts a worker read from a file (or a part
+    of it), linted here in run order."""
+    from postlint.linter import is_cross_post
+
+    rules = [r for r in resolver.rules_for(config, path) if is_cross_post(r)]
+    if not rules or not posts:
+        return []
+    fresh = Source(source.display, source.text, source.encoding, source.bom, path=path)
+    fresh.__dict__["line_starts"] = source.line_starts
+    fresh.directives = source.directives
+    for post in posts:
+        post.index += base
+    fresh.posts = posts
+    return lint(
+        fresh,
+        rules,
+        known_rules=resolver.catalog(config).rules,
+        state=state,
+        nlp_settings=config.tables.get("nlp"),
+        rules_only=True,
+    )
+
+
+def _has_cross_post(rules: Sequence[Rule]) -> bool:
+    from postlint.linter import is_cross_post
+
+    return any(is_cross_post(r) for r in rules)
+
+
+# --------------------------------------------------------------------------- the run
+
+
+@dataclass
+class _File:
+    """A file of the run as the first pass saw it."""
+
+    path: Path
+    display: str
+    size: int = -1
+    data: bytes | None = None
+    digest: str = ""
+
+
+class _Run:
+    """One run over many files: cache lookups, parts, workers, results in file order."""
+
+    def __init__(
+        self,
+        resolver: Resolver,
+        cache: Cache | None,
+        jobs: int | None,
+        split: bool,
+        progress: Callable[[int, int], None] | None,
+    ) -> None:
+        self.resolver = resolver
+        self.cache = cache
+        self.jobs = jobs
+        self.split = split
+        self.progress = progress
+        self.state = RunState()
+        self.fingerprint = ""
+        self._config_keys: dict[int, str] = {}
+        self.pool: Any = None
+        self._batch: _Batch | None = None
+
+    # ---------------------------------------------------------------- keys
+
+    def _config_key(self, config: Config) -> str:
+        key = self._config_keys.get(id(config))
+        if key is None:
+            from postlint.cache import digest, rule_files_digest, source_stamp
+            from postlint.packs import builtin_rules_dir
+
+            key = digest(
+                source_stamp(),
+                repr(config),
+                repr(self.resolver.cli),
+                rule_files_digest([builtin_rules_dir(), *config.packs]),
+            )
+            self._config_keys[id(config)] = key
+        return key
+
+    def _file_key(self, file: _File, config: Config) -> str:
+        from postlint.cache import digest
+
+        rel = config.relative(file.path)
+        platforms = ",".join(self.resolver.platforms_for(config, file.path))
+        return digest(self._config_key(config), rel, platforms, file.digest)
+
+    # ---------------------------------------------------------------- first pass
+
+    def survey(self, paths: Sequence[Path]) -> list[_File]:
+        """Stat every file; with a cache, read and hash it and fingerprint the run."""
+        import hashlib
+
+        files = []
+        run_hash = hashlib.sha256()
+        kept = 0
+        for path in paths:
+            file = _File(path, display_path(path))
+            try:
+                file.size = path.stat().st_size
+            except OSError:
+                file.size = -1
+            if self.cache is not None and file.size >= 0:
+                config = self.resolver.config_for(path)
+                if file.size <= config.drafts.max_file_size:
+                    try:
+                        data = path.read_bytes()
+                    except OSError:
+                        data = None
+                    if data is not None:
+                        file.digest = hashlib.sha256(data).hexdigest()
+                        if kept + len(data) <= _KEEP_TOTAL:
+                            file.data = data
+                            kept += len(data)
+            run_hash.update(f"{file.display}\0{file.digest}\n".encode("utf-8", "surrogatepass"))
+            files.append(file)
+        self.fingerprint = run_hash.hexdigest()
+        return files
+
+    # ---------------------------------------------------------------- results
+
+    def results(self, files: list[_File]) -> Iterator[Result]:
+        """Lint every file, in order: from the cache, here, or in worker processes."""
+        plans = (self._plan(f) for f in files)
+        window: deque[tuple[Any, int]] = deque()
+        # work in flight, so workers stay busy while memory stays bounded: a small file
+        # weighs 1, a part of a big export (thousands of records) weighs 16
+        limit = 1 if self.pool is None else 2 * (self.jobs or 1) * _Batch.UNITS
+        weight = 0
+        try:
+            for plan in plans:
+                units = plan[3][1] if plan[0] == "lint" else []
+                w = sum(16 if u.span is not None else 1 for u in units) or 1
+                window.append((plan, w))
+                weight += w
+                while weight > limit and window:
+                    done, w = window.popleft()
+                    weight -= w
+                    yield from self._finish(done)
+            while window:
+                yield from self._finish(window.popleft()[0])
+        finally:
+            if self.pool is not None:
+                self.pool.terminate()
+                self.pool.join()
+
+    def _plan(self, file: _File) -> Any:
+        """Start the work for one file (submitting units to workers when there are any)."""
+        config = self.resolver.config_for(file.path)
+        if self.cache is not None and file.digest:
+            key = self._file_key(file, config)
+            entry = self.cache.load(key)
+            if entry is not None and entry.fingerprint not in ("", self.fingerprint):
+                entry.close()
+                entry = None
+            if entry is not None:
+                return ("cached", file, config, entry)
+        else:
+            key = ""
+        units = self._units(file)
+        started = [self._submit(u) for u in units]
+        return ("lint", file, config, (key, units, started))
+
+    def _units(self, file: _File) -> list[_Unit]:
+        suffix = file.path.suffix.lower()
+        whole = [_Unit(str(file.path), file.display, None, file.data, size=max(file.size, 0))]
+        if not self.split or suffix not in (".csv", ".jsonl") or file.size < PART_BYTES:
+            return whole
+        config = self.resolver.config_for(file.path)
+        if file.size > config.drafts.max_file_size:
+            return whole
+        from postlint.drafts import decode, record_starts
+        from postlint.errors import DraftError
+
+        try:
+            data = file.data if file.data is not None else file.path.read_bytes()
+            text = decode(data)[0]
+        except (OSError, DraftError):
+            return whole
+        starts = record_starts(text, suffix)
+        if suffix == ".csv":
+            next(starts, None)  # the header is read by every part
+        bounds = [s for i, s in enumerate(starts) if i % PART_RECORDS == 0]
+        if len(bounds) < 2:
+            return whole
+        bounds.append(len(text))
+        return [
+            _Unit(str(file.path), file.display, (a, b), None, size=PART_BYTES)
+            for a, b in itertools.pairwise(bounds)
+        ]
+
+    def _submit(self, unit: _Unit) -> Any:
+        if self.pool is None:
+            return None  # linted when its turn comes
+        if self._batch is None:
+            self._batch = _Batch(self.pool)
+        handle = self._batch.add(unit)
+        if self._batch.full():
+            self._batch.send()
+            self._batch = None
+        return handle
+
+    def _finish(self, plan: Any) -> Iterator[Result]:
+        kind, file, config, payload = plan
+        if kind == "cached":
+            yield from self._from_cache(file, config, payload)
+        else:
+            yield from self._from_units(file, config, *payload)
+        if self.progress is not None:
+            self.progress(1, 0)
+
+    def _from_cache(self, file: _File, config: Config, entry: Entry) -> Iterator[Result]:
+        from postlint.cache import problem_from
+        from postlint.drafts import decode
+
+        header = entry.header
+        data = file.data if file.data is not None else file.path.read_bytes()
+        try:
+            text = decode(data)[0]
+        except Exception:  # DraftError: cached with no text (binary, invalid UTF-8)
+            text = ""
+        source = Source(
+            file.display, text, str(header.get("encoding", "utf-8")), bool(header.get("bom")),
+            path=file.path,
+        )  # fmt: skip
+        source.notices.extend(str(n) for n in header.get("notices", ()))
+        parts = int(header["parts"])
+        try:
+            for i, values in enumerate(entry.parts()):
+                problems = [problem_from(v, file.display) for v in values]
+                yield Result(source, problems, config, i, i == parts - 1)
+        except ValueError:
+            # a damaged entry: lint the file again (nothing was yielded for a 1-part entry
+            # unless its only part loaded, so only multi-part entries can get here late)
+            yield from self._from_units(file, config, "", self._units(file), [])
+
+    def _from_units(
+        self, file: _File, config: Config, key: str, units: list[_Unit], started: list[Any]
+    ) -> Iterator[Result]:
+        rules = self.resolver.rules_for(config, file.path) if units else ()
+        cross = _has_cross_post(rules)
+        in_workers = self.pool is not None
+        writer: Writer | None = None
+        base_posts = 0
+        source: Source | None = None
+        for i, unit in enumerate(units):
+            pending = started[i] if i < len(started) else None
+            if pending is not None and pending.batch is self._batch:
+                self._batch = None  # about to be waited for: send it as it is
+            if pending is None:
+                unit.base = base_posts
+            output: _Output = (
+                pending.get()
+                if pending is not None
+                else _lint_unit(unit, self.resolver, self.state)
+            )
+            if output.source is not None:
+                source = output.source
+            elif source is None:
+                from postlint.drafts import decode
+
+                data = file.data if file.data is not None else file.path.read_bytes()
+                text, encoding, bom = decode(data)
+                source = Source(file.display, text, encoding, bom, path=file.path)
+            problems = output.problems
+            if base_posts and pending is not None:
+                problems = [_shift(p, base_posts) for p in problems]
+            if cross and in_workers and output.post_list:
+                extra = _cross_post(
+                    self.resolver, config, file.path, source, output.post_list, self.state,
+                    base_posts,
+                )  # fmt: skip
+                if extra:
+                    problems = sorted([*problems, *extra], key=_order)
+            base_posts += output.posts
+            if self.cache is not None and key and i == 0:
+                writer = self.cache.writer(
+                    key,
+                    {
+                        "encoding": source.encoding,
+                        "bom": source.bom,
+                        "notices": list(source.notices),
+                        "fingerprint": self.fingerprint if cross else "",
+                    },
+                )
+            if writer is not None:
+                writer.add(problems)
+            yield Result(source, problems, config, i, i == len(units) - 1)
+        if writer is not None:
+            if _cacheable(source):
+                writer.commit()
+            else:
+                writer.abort()
+
+    def start_pool(self, files: Sequence[_File], config_path: Path | None) -> None:
+        """Start worker processes when the uncached work is large enough to pay for them."""
+        jobs = self.jobs
+        if jobs is not None and jobs <= 1:
+            return
+        work = [f for f in files if not self._cached(f)]
+        size = sum(max(f.size, 0) for f in work)
+        if jobs is None:
+            if size < PARALLEL_BYTES and len(work) < PARALLEL_FILES:
+                return
+            jobs = _cpu_count()
+            if jobs <= 1:
+                return
+        import multiprocessing
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        context = multiprocessing.get_context(method)
+        if method == "fork":
+            _WORKER["resolver"] = self.resolver
+            # build the rules before forking, so every worker inherits them
+            for f in work[:1]:
+                config = self.resolver.config_for(f.path)
+                self.resolver.validate(config)
+                self.resolver.rules_for(config, f.path)
+        self.jobs = jobs
+        self.pool = context.Pool(jobs, _init_worker, (config_path, self.resolver.cli))
+
+    def _cached(self, file: _File) -> bool:
+        if self.cache is None or not file.digest:
+            return False
+        config = self.resolver.config_for(file.path)
+        entry = self.cache.load(self._file_key(file, config))
+        if entry is None:
+            return False
+        entry.close()
+        return True
+
+
+class _Handle:
+    """A unit's place in a batch sent to the workers."""
+
+    def __init__(self, batch: _Batch, index: int) -> None:
+        self.batch = batch
+        self.index = index
+
+    def get(self) -> _Output:
+        return self.batch.result()[self.index]
+
+
+class _Batch:
+    """Units sent to a worker together: small files cost less in batches than one by one."""
+
+    #: units per batch, and bytes of draft per batch
+    UNITS = 64
+    BYTES = 256 * 1024
+
+    def __init__(self, pool: Any) -> None:
+        self.pool = pool
+        self.units: list[_Unit] = []
+        self.size = 0
+        self.pending: Any = None
+        self._result: list[_Output] | None = None
+
+    def add(self, unit: _Unit) -> _Handle:
+        self.units.append(unit)
+        self.size += unit.size
+        return _Handle(self, len(self.units) - 1)
+
+    def full(self) -> bool:
+        return len(self.units) >= self.UNITS or self.size >= self.BYTES
+
+    def send(self) -> None:
+        if self.pending is None:
+            self.pending = self.pool.apply_async(_lint_batch, (self.units,))
+
+    def result(self) -> list[_Output]:
+        if self._result is None:
+            self.send()
+            self._result = self.pending.get()
+            self.units = []
+        return self._result
+
+
+def _lint_batch(units: list[_Unit]) -> list[_Output]:
+    """A worker's task: lint a batch of units."""
+    return [_lint_unit(unit) for unit in units]
+
+
+def _shift(problem: Problem, posts: int) -> Problem:
+    """A part's problem with its post index counted from the top of the file."""
+    return problem._replace(post=problem.post + posts) if problem.post >= 0 and posts else problem
+
+
+def _order(p: Problem) -> tuple[int, int, str]:
+    return (p.line, p.column, p.rule)
+
+
+def _cacheable(source: Source | None) -> bool:
+    """Files that could not be read are linted again next time (permissions change)."""
+    return source is not None and not any(m.startswith("cannot read") for m, _, _ in source.errors)
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def run(
     files: Sequence[Path],
     resolver: Resolver,
     *,
     stdin: bytes | None = None,
     stdin_filename: str | None = None,
+    jobs: int | None = 1,
+    cache: Cache | None = None,
+    split: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[Result]:
-    """Lint each file in order (and stdin first, when given)."""
+    """Lint each file in order (and stdin first, when given).
+
+    `jobs`: worker processes (None: the machine's cores, when the work is large enough);
+    `cache`: reuse and store results; `split`: lint big CSV/JSONL exports in parts;
+    `progress(done, total)`: called with (0, total) first, then (1, 0) per file.
+    """
     state = RunState()
     if stdin is not None:
         path = Path(stdin_filename) if stdin_filename else None
         yield lint_file(path, resolver, state, data=stdin, display=stdin_filename or STDIN)
-    for file in files:
-        yield lint_file(file, resolver, state)
+    the_run = _Run(resolver, cache, jobs, split, progress)
+    the_run.state = state
+    surveyed = the_run.survey(files)
+    if progress is not None:
+        progress(0, len(surveyed))
+    the_run.start_pool(surveyed, resolver.config_path)
+    yield from the_run.results(surveyed)

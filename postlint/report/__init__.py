@@ -30,11 +30,17 @@ class Summary:
     rule_severity: dict[str, str] = field(default_factory=dict)
     fixable: int = 0
     fixed: int = 0
+    #: whether the current file already counts as one with problems (parts of a big file)
+    _counted: bool = False
 
-    def add(self, problems: list[Problem], fixable: int) -> None:
-        self.files += 1
-        if problems:
+    def add(self, problems: list[Problem], fixable: int, new_file: bool = True) -> None:
+        """Count one linted file (`new_file` false: another part of the same big file)."""
+        if new_file:
+            self.files += 1
+            self._counted = False
+        if problems and not self._counted:
             self.files_with_problems += 1
+            self._counted = True
         for p in problems:
             self.by_severity[p.severity] += 1
             self.by_rule[p.rule] += 1

@@ -21,6 +21,8 @@ _MAX_WIDTH = 100
 
 def _width(text: str) -> int:
     """Terminal cells taken by `text` (wide emoji and CJK take two, marks none)."""
+    if text.isascii():  # one cell per character: no wide or combining ones in ASCII
+        return len(text)
     cells = 0
     for ch in text:
         if unicodedata.combining(ch) or ch in "\u200d\ufe0f\ufe0e":
@@ -51,18 +53,24 @@ class Reporter:
     def __init__(self, stream: TextIO, color: bool) -> None:
         self.stream = stream
         self.color = color
+        self._open: str | None = None
 
     def _style(self, text: str, **kwargs: object) -> str:
         return click.style(text, **kwargs) if self.color else text  # type: ignore[arg-type]
 
     def file(self, result: Result) -> None:
-        if not result.problems:
-            return
+        # a big export comes in parts: one heading, one blank line after its last part
         out = self.stream
-        out.write(self._style(result.source.display, bold=True, underline=True) + "\n")
-        for p in result.problems:
-            self._problem(result, p)
-        out.write("\n")
+        display = result.source.display
+        if result.problems:
+            if self._open != display:
+                out.write(self._style(display, bold=True, underline=True) + "\n")
+                self._open = display
+            for p in result.problems:
+                self._problem(result, p)
+        if result.final and self._open == display:
+            out.write("\n")
+            self._open = None
 
     def _problem(self, result: Result, p: Problem) -> None:
         out = self.stream

@@ -1,0 +1,258 @@
+"""Property-based tests (hypothesis) of the draft readers and problem locations: over any
+text and any draft (txt/md with front matter and threads, CSV with quoted multi-line
+cells, JSONL with escapes) postlint never raises, every span lies inside the file, the
+reported line and column point at the flagged text in the original file, and `--fix` is
+idempotent and changes nothing outside its edits."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from postlint.cli import cli
+from postlint.config import CommandLine, Resolver
+from postlint.drafts import _csv_records, csv_delimiter, record_starts
+from postlint.linter import RunState
+from postlint.runner import lint_file
+
+MARK = "ZQXMARK"
+PACK_RULE = """kind = "phrases"
+severity = "warning"
+message = "marker {match}"
+
+[options]
+patterns = ['ZQXMARK']
+ignore_case = false
+
+[doc]
+what = "Flags the test marker."
+why = "The property tests need a rule whose matches they know exactly."
+source = "tests/test_properties.py"
+example = "a ZQXMARK here"
+use_instead = "nothing here"
+"""
+CONFIG = """packs = ["./marker-pack"]
+extends = ["marker-pack", "hygiene"]
+"""
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+# text people put in drafts: letters in several scripts, emoji (with ZWJ and modifiers),
+# combining marks, quotes, separators, escapes, every kind of line break
+_ASCII = list("abcdefghij klmnop ,;:.!?'\"\\/{}[]#@$-_*\t")
+_OTHER = [
+    "é",
+    "ß",
+    "Ж",
+    "中",
+    "ع",
+    "ー",
+    "\u0301",
+    "\u200d",
+    "\ufe0f",
+    "😂",
+    "👩‍👩‍👧",
+    "🇫🇷",
+    "👍🏽",
+]
+_BREAKS = ["\n", "\r\n", "\r", "\u2028", "\x85", "\x0b"]
+_ALPHABET = st.sampled_from([*_ASCII, *_OTHER, *_BREAKS])
+texts = st.lists(_ALPHABET, max_size=60).map("".join)
+plain = st.lists(st.sampled_from(list("abcdefgh ,.!?'\"é中😂\t")), max_size=30).map("".join)
+newline = st.sampled_from(["\n", "\r\n", "\r"])
+
+
+def _project(tmp: Path) -> Path:
+    (tmp / "marker-pack").mkdir(parents=True, exist_ok=True)
+    (tmp / "marker-pack" / "marker.toml").write_text(PACK_RULE, encoding="utf-8")
+    (tmp / "postlint.toml").write_text(CONFIG, encoding="utf-8")
+    return tmp
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return _project(tmp_path)
+
+
+def _at(text: str, line: int, column: int) -> str:
+    """The file text from 1-based line:column (lines split as editors do: CR, LF, CRLF)."""
+    starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+    return text[starts[line - 1] + column - 1 :]
+
+
+def _lint(project: Path, name: str, data: bytes) -> object:
+    path = project / name
+    path.write_bytes(data)
+    return lint_file(path, Resolver(None, CommandLine()), RunState())
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+def _body(draw: st.DrawFn, marker: bool) -> str:
+    """A txt/md body: thread posts split by `---` lines, one of them holding the marker."""
+    nl = draw(newline)
+    posts = draw(st.lists(plain, min_size=1, max_size=3))
+    if marker:
+        i = draw(st.integers(0, len(posts) - 1))
+        cut = draw(st.integers(0, len(posts[i])))
+        posts[i] = posts[i][:cut] + MARK + posts[i][cut:]
+    lines = [line for p in posts for line in [*p.split("\n"), "---"]][:-1]
+    return nl.join(lines) + draw(st.sampled_from(["", nl]))
+
+
+@st.composite
+def text_drafts(draw: st.DrawFn) -> tuple[str, str]:
+    name = draw(st.sampled_from(["draft.txt", "draft.md"]))
+    body = _body(draw, True)
+    if name == "draft.md" and draw(st.booleans()):
+        nl = draw(newline)
+        if draw(st.booleans()):
+            fm = f"---{nl}platform: instagram{nl}title: {json.dumps(draw(plain))}{nl}---{nl}"
+        else:
+            fm = f"+++{nl}platform = 'x'{nl}note = {json.dumps(draw(plain))}{nl}+++{nl}"
+        body = fm + body
+    return name, body
+
+
+def _csv_cell(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+@st.composite
+def csv_drafts(draw: st.DrawFn) -> tuple[str, str]:
+    """A CSV export with quoted multi-line cells and doubled quotes; one cell has the marker."""
+    nl = draw(newline)
+    rows = draw(st.lists(st.tuples(plain, plain), min_size=1, max_size=4))
+    target = draw(st.integers(0, len(rows) - 1))
+    out = [f"id,text,platform{nl}"]
+    for i, (a, b) in enumerate(rows):
+        cell = a + (MARK if i == target else "") + draw(st.sampled_from(["", "\n", "\r\n"])) + b
+        out.append(f"{i},{_csv_cell(cell)},instagram{nl}")
+    return "export.csv", "".join(out)
+
+
+@st.composite
+def jsonl_drafts(draw: st.DrawFn) -> tuple[str, str]:
+    """JSONL with escapes (\\uXXXX, surrogate pairs, \\n, \\"); one line has the marker."""
+    nl = draw(newline)
+    rows = draw(st.lists(st.tuples(plain, plain), min_size=1, max_size=4))
+    target = draw(st.integers(0, len(rows) - 1))
+    lines = []
+    for i, (a, b) in enumerate(rows):
+        value = a + (MARK if i == target else "") + "\n" + b
+        ascii_only = draw(st.booleans())
+        lines.append(json.dumps({"id": i, "text": value}, ensure_ascii=ascii_only))
+    return "posts.jsonl", nl.join(lines) + nl
+
+
+@SETTINGS
+@given(draft=st.one_of(text_drafts(), csv_drafts(), jsonl_drafts()))
+def test_line_and_column_point_at_the_flagged_text(project: Path, draft: tuple[str, str]) -> None:
+    name, text = draft
+    result = _lint(project, name, text.encode("utf-8"))
+    marks = [p for p in result.problems if p.rule == "marker"]  # type: ignore[attr-defined]
+    assert len(marks) == 1, (text, result.problems)  # type: ignore[attr-defined]
+    p = marks[0]
+    assert _at(text, p.line, p.column).startswith(MARK), (text, p)
+    assert text[p.start : p.end] == MARK
+    assert (p.end_line, p.end_column) == (p.line, p.column + len(MARK))
+
+
+@SETTINGS
+@given(text=texts, name=st.sampled_from(["a.txt", "a.md", "a.csv", "a.jsonl"]))
+def test_any_text_lints_and_every_span_is_inside_the_file(
+    project: Path, text: str, name: str
+) -> None:
+    result = _lint(project, name, text.encode("utf-8"))
+    size = len(result.source.text)  # type: ignore[attr-defined]
+    for p in result.problems:  # type: ignore[attr-defined]
+        assert 0 <= p.start <= p.end <= size, p
+        assert p.line >= 1 and p.column >= 1
+        assert (p.line, p.column) <= (p.end_line, p.end_column)
+
+
+@SETTINGS
+@given(data=st.binary(max_size=200), name=st.sampled_from(["b.txt", "b.md", "b.csv", "b.jsonl"]))
+def test_any_bytes_give_problems_or_notices_never_an_exception(
+    project: Path, data: bytes, name: str
+) -> None:
+    result = _lint(project, name, data)
+    assert isinstance(result.problems, list)  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------- splitting
+
+
+@SETTINGS
+@given(
+    text=st.lists(st.sampled_from(list('ab,;"\t\r\n ')), max_size=80).map("".join),
+)
+def test_record_starts_split_a_csv_where_the_reader_does(text: str) -> None:
+    delimiter = csv_delimiter(text)
+    expected = [start for start, _ in _csv_records(text, delimiter)]
+    assert list(record_starts(text, ".csv")) == expected
+
+
+@SETTINGS
+@given(draft=csv_drafts(), cut=st.integers(1, 3))
+def test_a_csv_read_in_parts_gives_the_posts_of_the_whole(
+    project: Path, draft: tuple[str, str], cut: int
+) -> None:
+    from postlint.drafts import ReadSettings, Source, parse
+
+    _, text = draft
+    whole = parse(Source("e.csv", text), ".csv", ReadSettings())
+    starts = list(record_starts(text, ".csv"))[1:]
+    bounds = [*starts[::cut], len(text)]
+    parts = []
+    for a, b in itertools.pairwise(bounds):
+        source = Source("e.csv", text)
+        source.post_base = len(parts)
+        parse(source, ".csv", ReadSettings(), (a, b))
+        parts.extend(source.posts)
+    assert [(p.index, p.text, p.line) for p in parts] == [
+        (p.index, p.text, p.line) for p in whole.posts
+    ]
+
+
+# --------------------------------------------------------------------------- fixes
+
+ACCOUNTS = """packs = ["./marker-pack"]
+extends = ["marker-pack"]
+select = ["untagged-account"]
+
+[accounts."Zqx Brand"]
+default = "@zqxbrand"
+"""
+
+
+@SETTINGS
+@given(draft=st.one_of(text_drafts(), csv_drafts(), jsonl_drafts()))
+def test_fix_is_idempotent_and_touches_only_its_edit(project: Path, draft: tuple[str, str]) -> None:
+    (project / "postlint.toml").write_text(ACCOUNTS, encoding="utf-8")
+    name, text = draft
+    original = text.replace(MARK, " Zqx Brand ")
+    path = project / name
+    path.write_bytes(original.encode("utf-8"))
+    runner = CliRunner()
+    first = runner.invoke(cli, ["check", "--fix", "--no-cache", name])
+    assert first.exit_code in (0, 1), first.output
+    fixed = path.read_bytes().decode("utf-8")
+    assert "Zqx Brand (@zqxbrand)" in fixed, (original, first.output)
+    assert fixed.replace("Zqx Brand (@zqxbrand)", "Zqx Brand", 1) == original
+    second = runner.invoke(cli, ["check", "--fix", "--no-cache", name])
+    assert second.exit_code in (0, 1), second.output
+    assert path.read_bytes().decode("utf-8") == fixed
