@@ -7,7 +7,6 @@ disable directives, and turns a kind's fix into file edits.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -80,6 +79,8 @@ def _escape(replacement: str, escape: str, newline: str = "\n") -> str | None:
     if escape == "csv":
         return None if any(c in replacement for c in ',;\t"\r\n') else replacement
     if escape == "json":
+        import json  # only for fixes in JSONL drafts: not at start-up
+
         return json.dumps(replacement, ensure_ascii=False)[1:-1]
     return replacement
 

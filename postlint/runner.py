@@ -337,10 +337,11 @@ class _Run:
 
     def survey(self, paths: Sequence[Path]) -> list[_File]:
         """Stat every file; with a cache, read and hash it and fingerprint the run."""
-        import hashlib
+        if self.cache is not None:
+            import hashlib
 
         files = []
-        run_hash = hashlib.sha256()
+        run_hash = hashlib.sha256() if self.cache is not None else None
         kept = 0
         for path in paths:
             file = _File(path, display_path(path))
@@ -360,9 +361,10 @@ class _Run:
                         if kept + len(data) <= _KEEP_TOTAL:
                             file.data = data
                             kept += len(data)
-            run_hash.update(f"{file.display}\0{file.digest}\n".encode("utf-8", "surrogatepass"))
+            if run_hash is not None:
+                run_hash.update(f"{file.display}\0{file.digest}\n".encode("utf-8", "surrogatepass"))
             files.append(file)
-        self.fingerprint = run_hash.hexdigest()
+        self.fingerprint = run_hash.hexdigest() if run_hash is not None else ""
         return files
 
     # ---------------------------------------------------------------- results

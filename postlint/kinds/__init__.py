@@ -19,7 +19,6 @@ A kind module has:
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import importlib
 import types
 import typing
@@ -115,6 +114,8 @@ def load_kind(name: str, where: str) -> types.ModuleType:
 
 def did_you_mean(name: str, choices: typing.Iterable[str]) -> str:
     """A `; did you mean X?` suffix when a close match exists, else an empty string."""
+    import difflib  # only when something is misspelled: not at start-up
+
     match = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
     return f"; did you mean {match[0]}?" if match else ""
 

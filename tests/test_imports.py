@@ -1,0 +1,81 @@
+"""The import-list guard: `postlint --version` and linting one draft with the default packs
+import nothing the enabled rules do not need (cold start is most of a single-draft run)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+#: never needed to lint a plain-text draft with the default packs, or to print the version
+#: (`json` is: the humour rule's model has a JSON header)
+HEAVY = (
+    "spacy",
+    "thinc",
+    "numpy",
+    "scipy",
+    "matplotlib",
+    "emoji",
+    "yaml",
+    "importlib.metadata",
+    "csv",
+    "tempfile",
+    "traceback",
+    "multiprocessing",
+    "difflib",
+    "postlint.evidence",
+    "postlint.server",
+    "postlint.fixes",
+    "postlint.report.json",
+    "postlint.report.sarif",
+    "postlint.report.github",
+    "postlint.report.concise",
+)
+#: `--version` needs none of the linting machinery either
+LINTING = ("regex", "tomllib", "postlint.config", "postlint.kinds", "postlint.drafts")
+
+PROBE = """
+import sys
+from postlint.cli import main
+sys.argv = ["postlint", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+print(sorted(sys.modules), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def loaded(args: list[str], cwd: Path) -> tuple[int, set[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, cwd=cwd, check=False
+    )
+    last = done.stderr.strip().splitlines()[-1]
+    return done.returncode, set(eval(last))  # a list literal printed above
+
+
+def test_version_imports_only_the_command_line(tmp_path: Path) -> None:
+    code, modules = loaded(["--version"], tmp_path)
+    assert code == 0
+    assert sorted(modules & {*HEAVY, *LINTING}) == []
+
+
+def test_linting_one_draft_with_the_default_packs_stays_lean(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.txt"
+    draft.write_text("Our new season lands this Friday at nine, don't miss it\n")
+    code, modules = loaded(["--no-cache", "draft.txt"], tmp_path)
+    assert code in (0, 1)
+    assert "postlint.kinds.length" in modules  # the rules did run
+    assert sorted(modules & set(HEAVY)) == []
+
+
+def test_a_markdown_draft_imports_yaml_only_for_front_matter(tmp_path: Path) -> None:
+    (tmp_path / "plain.md").write_text("No front matter here\n")
+    code, modules = loaded(["--no-cache", "plain.md"], tmp_path)
+    assert code in (0, 1)
+    assert "yaml" not in modules
+    (tmp_path / "front.md").write_text("---\nplatform: x\n---\nWith front matter\n")
+    code, modules = loaded(["--no-cache", "front.md"], tmp_path)
+    assert code in (0, 1)
+    assert "yaml" in modules
