@@ -5,7 +5,8 @@
 Generates a scheduler-style CSV (five accounts, messy numbers such as `1.2K` and
 `1,419`, a few blanks and duplicate rows), then times: reading the export, flagging
 with the real lint engine (the default config's rules), the statistics, the text
-report and the PNG picture, and the whole command through the CLI. With `--naive`
+report and the PNG picture, the whole command through the CLI and, beside it, a plain
+`postlint --statistics` lint of the same export. With `--naive`
 it also times the textbook bootstrap (resample the posts, take medians) for one
 rule, to compare with the exact order-statistic bootstrap postlint uses.
 """
@@ -153,6 +154,12 @@ def main() -> None:
         )
         if result.exit_code != 0:
             sys.exit(f"postlint report failed: {result.output}")
+        # The same export linted as drafts, in the same run: what the report adds on top.
+        timed(
+            "for comparison: postlint --statistics (a lint)",
+            lambda: CliRunner().invoke(cli, ["check", "--statistics", str(path)]),
+            times,
+        )
         if args.naive:
             values = np.asarray(history.values)
             side = np.sort(values[np.asarray(next(iter(flags.values())))])
