@@ -529,3 +529,12 @@ def test_benjamini_hochberg_properties(p_values: list[float]) -> None:
     pairs = sorted(zip(p_values, adjusted, strict=True))
     assert all(a <= b for (_, a), (_, b) in itertools.pairwise(pairs))
     assert adjusted == pytest.approx(_bh_by_hand(p_values))
+
+
+def test_picture_with_matplotlib_before_3_10(monkeypatch: pytest.MonkeyPatch) -> None:
+    matplotlib = pytest.importorskip("matplotlib")
+    from postlint.evidence.command import run_report
+
+    monkeypatch.setattr(matplotlib, "__version__", "3.7.0")  # the extra's lowest version
+    page = run_report([OBAMA], metric="retweets", flags_for=stub_flags, fmt="html")
+    assert 'src="data:image/svg+xml;base64,' in page

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from postlint.errors import EnvironmentProblem
 from postlint.evidence.render import Report, format_ratio, format_value, metric_label
@@ -112,8 +112,12 @@ def _draw_distributions(
     flags: Mapping[str, Sequence[bool]],
     report: Report,
 ) -> None:
+    import matplotlib
     import numpy as np
 
+    # matplotlib 3.10 renamed `vert=False` to `orientation="horizontal"` (and deprecated vert)
+    modern = tuple(int(part) for part in matplotlib.__version__.split(".")[:2]) >= (3, 10)
+    horizontal: dict[str, Any] = {"orientation": "horizontal"} if modern else {"vert": False}
     value_array = np.asarray(values, dtype=np.float64)
     normalized = report.normalize != "none"
     log = _use_log(values)
@@ -131,7 +135,7 @@ def _draw_distributions(
             ax.boxplot(
                 side,
                 positions=[y],
-                orientation="horizontal",
+                **horizontal,
                 widths=0.3,
                 whis=(5, 95),
                 showfliers=False,
