@@ -7,10 +7,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from postlint.cli import cli
 from postlint.config import DEFAULT_EXTENDS, load_config
+from postlint.kinds.platform_length import _upper_bound
 from postlint.packs import builtin_catalog
+from postlint.text import count
 from tests.conftest import lint_draft, rule_problems
 
 PLATFORMS_ONLY = 'extends = ["platforms"]\n'
@@ -293,3 +297,41 @@ def test_youtube_brackets(project: Path) -> None:
         "youtube: < is rejected (YouTube titles may not contain < or >)"
     ]
     assert messages(project, draft("x", "Top 10 <3"), "youtube-title-brackets") == []
+
+
+_PIECES = st.sampled_from(
+    [
+        "a",
+        "Z",
+        " ",
+        ".",
+        "é",
+        "日",
+        "😀",
+        "👨‍👩‍👧‍👦",
+        "🇺🇸",
+        "t.co",
+        "x.co/a",
+        "https://a.co",
+        "http://t.co/x",
+        "example.com",
+        "@alice@example.social",
+        "@bob",
+        "\u0301",
+        "\u200d",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_the_cheap_bounds_never_undercount(text: str) -> None:
+    for unit, params in (
+        ("graphemes", {}),
+        ("code_points", {}),
+        ("threads", {}),
+        ("x_weighted", {}),
+        ("mastodon", {"url_length": 23}),
+    ):
+        bound = _upper_bound(text, unit, params)
+        assert bound is not None and bound >= count(text, unit, **params), (unit, text)

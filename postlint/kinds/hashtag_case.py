@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from postlint.kinds import Edit, Fix, Hit
@@ -101,14 +101,21 @@ def _bounds(words: tuple[str, ...]) -> frozenset[int]:
 
 def reliable_split(letters: str, options: Options) -> tuple[str, ...] | None:
     """The words of `letters` when the split is several words and unambiguous, else None."""
-    found = splits(letters, options.vocabulary)
+    return _reliable_split(letters, options.vocabulary, options.margin, options.max_words)
+
+
+@lru_cache(maxsize=4096)  # the same few hashtags recur across a content calendar
+def _reliable_split(
+    letters: str, vocabulary: int, margin: float, max_words: int
+) -> tuple[str, ...] | None:
+    found = splits(letters, vocabulary)
     if not found:
         return None
     cost, words = found[0]
-    if not 2 <= len(words) <= options.max_words:
+    if not 2 <= len(words) <= max_words:
         return None
     bounds = _bounds(words)
-    limit = math.log(options.margin)
+    limit = math.log(margin)
     for other_cost, other in found[1:]:
         if other_cost - cost >= limit:
             break

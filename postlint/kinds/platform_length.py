@@ -109,18 +109,19 @@ def _upper_bound(text: str, unit: str, params: Mapping[str, Any]) -> int | None:
     n = len(text)
     if unit in ("graphemes", "code_points"):
         return n  # a grapheme has at least one code point
-    if unit == "utf8_bytes" or unit == "threads":
-        return n * 4  # at most 4 bytes per code point (an emoji counts its bytes on Threads)
-    if unit == "utf16_units":
-        return n * 2
     if unit == "mastodon" and "spoiler_text" not in params:
         # a URL with a scheme ("http://a.b", 10+) counts url_length instead of its length;
         # a remote mention counts less than its length
         return n + max(0, int(params.get("url_length", 23)) - 10) * text.count("://")
-    if unit == "x_weighted":
-        # a code point weighs at most 2 (1 if ASCII); a URL, which holds a ".", weighs 23
-        return (n if text.isascii() else 2 * n) + 23 * text.count(".")
-    return None
+    if unit not in ("threads", "x_weighted"):
+        return None  # bytes and UTF-16 units: the exact count is as cheap
+    # UTF-8 bytes bound both: a code point counts 1 (X: 1, or 2 if not ASCII, hence 2+ bytes)
+    # and a Threads emoji counts its bytes
+    size = n if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+    if unit == "threads":
+        return size
+    # X: a URL holds a "." and is at least 4 characters ("t.co"), so it adds at most 19
+    return size + 19 * text.count(".")
 
 
 def _grapheme_start(post: Post, offset: int) -> int:
