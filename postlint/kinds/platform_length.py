@@ -10,8 +10,10 @@ cut the post.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from postlint.kinds import Hit
@@ -124,23 +126,40 @@ def _upper_bound(text: str, unit: str, params: Mapping[str, Any]) -> int | None:
     return size + 19 * text.count(".")
 
 
-def _grapheme_start(post: Post, offset: int) -> int:
-    """`offset`, moved back to the start of the user-perceived character it falls in (a byte
-    or UTF-16 limit can fall inside an emoji; the marker shows the whole character)."""
-    pos = 0
-    for grapheme in post.view.graphemes:
-        if pos + len(grapheme) > offset:
-            return pos
-        pos += len(grapheme)
-    return offset
+def _grapheme_starts(post: Post) -> list[int]:
+    """The offset where each user-perceived character of the post starts, and the end."""
+    return list(accumulate(map(len, post.view.graphemes), initial=0))
+
+
+def _measure_post(post: Post, measure: Measure, params: dict[str, Any]) -> tuple[int, int] | None:
+    """(count, offset where the platform cuts) when the post is over `measure`, else None.
+
+    The cut is moved back to the start of the character it falls in (a byte or UTF-16 limit
+    can fall inside an emoji; the marker shows the whole character).
+    """
+    from postlint.text import count, cut_offset
+
+    text = post.text
+    if measure.unit == "graphemes":  # the view's graphemes are computed once per post
+        starts = _grapheme_starts(post)
+        length = len(starts) - 1
+        return (length, starts[measure.limit]) if length > measure.limit else None
+    length = count(text, measure.unit, **params)
+    if length <= measure.limit:
+        return None
+    cut = cut_offset(text, measure.unit, measure.limit, **params)
+    if cut is None:
+        return length, len(text)
+    if measure.unit == "mastodon":
+        return length, cut  # Mastodon counts whole graphemes already
+    starts = _grapheme_starts(post)
+    return length, starts[bisect_right(starts, cut) - 1]
 
 
 def check(post: Post, options: Options) -> Iterator[Hit]:
     """A hit per platform limit the post exceeds, from where the platform cuts it to the end."""
     if not post.platforms:
         return
-    from postlint.text import count, cut_offset
-
     text = post.text
     for platform in post.platforms:
         for measure in options.measures.get(platform, ()):
@@ -152,11 +171,10 @@ def check(post: Post, options: Options) -> Iterator[Hit]:
             bound = _upper_bound(text, measure.unit, params)
             if bound is not None and bound <= measure.limit:
                 continue
-            length = count(text, measure.unit, **params)
-            if length <= measure.limit:
+            over = _measure_post(post, measure, params)
+            if over is None:
                 continue
-            cut = cut_offset(text, measure.unit, measure.limit, **params)
-            start = _grapheme_start(post, cut) if cut is not None else len(text)
+            length, start = over
             yield Hit(
                 start,
                 len(text),
