@@ -3,6 +3,8 @@ span, and a summary. Colour only on a terminal (the CLI decides, honouring NO_CO
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 from typing import TYPE_CHECKING, TextIO
 
@@ -23,12 +25,19 @@ def _width(text: str) -> int:
     """Terminal cells taken by `text` (wide emoji and CJK take two, marks none)."""
     if text.isascii():  # one cell per character: no wide or combining ones in ASCII
         return len(text)
-    cells = 0
-    for ch in text:
-        if unicodedata.combining(ch) or ch in "\u200d\ufe0f\ufe0e":
-            continue
-        cells += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-    return cells
+    # ASCII characters take one cell each; look only at the others (found in C)
+    others = _NON_ASCII.findall(text)
+    return len(text) - len(others) + sum(_cells(ch) for ch in others)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _cells(ch: str) -> int:
+    if unicodedata.combining(ch) or ch in "\u200d\ufe0f\ufe0e":
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
 
 
 def snippet(line_text: str, column: int, end_column: int | None) -> tuple[str, str]:
