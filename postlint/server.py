@@ -29,7 +29,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from postlint import __version__
-from postlint.config import CONFIG_NAMES, Config, Resolver, find_config
+from postlint.config import Config, Resolver, find_config
 from postlint.drafts import Source
 from postlint.errors import PostlintError
 from postlint.linter import Problem, RunState
@@ -453,7 +453,8 @@ def create_server() -> PostlintServer:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(ls: PostlintServer, params: types.DidChangeWatchedFilesParams) -> None:
-        if any(_is_config_or_rule(change.uri) for change in params.changes):
+        # config files (postlint.toml, .postlint.toml, pyproject.toml) and rule files
+        if any(change.uri.endswith(".toml") for change in params.changes):
             ls.engine.reset()
             ls.relint_open()
 
@@ -477,11 +478,6 @@ def create_server() -> PostlintServer:
             ls.cancel(uri)
 
     return server
-
-
-def _is_config_or_rule(uri: str) -> bool:
-    name = uri.rsplit("/", 1)[-1]
-    return name in CONFIG_NAMES or name.endswith(".toml")
 
 
 def serve() -> None:

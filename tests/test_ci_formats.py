@@ -15,50 +15,10 @@ from click.testing import CliRunner
 
 from postlint.cli import cli
 from postlint.report.github import escape_data, escape_property
+from tests.test_server import write_fixable_rule
 
 DATA = Path(__file__).resolve().parent / "data" / "sarif"
 ROOT = Path(__file__).resolve().parents[1]
-
-#: a fixable rule from a plugin kind (entry point `postlint.kinds`), so the SARIF `fixes`
-#: are tested whatever the shipped packs offer
-KIND = '''
-"""Test kind `replace`: flag a pattern, fix it by replacing the match."""
-import re
-from dataclasses import dataclass
-from postlint.kinds import Edit, Fix, Hit
-
-NEEDS = frozenset({"text"})
-FIELDS = ("match",)
-
-
-@dataclass(frozen=True)
-class Options:
-    pattern: str = ""
-    replacement: str = ""
-
-
-def check(post, options):
-    for m in re.finditer(options.pattern, post.text, re.I):
-        fix = Fix((Edit(m.start(), m.end(), options.replacement),), f"Replace with {options.replacement!r}")
-        yield Hit(m.start(), m.end(), {"match": m.group()}, fix)
-'''
-
-RULE = """
-kind = "replace"
-severity = "warning"
-message = "\\"{match}\\" says nothing"
-
-[options]
-pattern = "click here"
-replacement = "read the recipe"
-
-[doc]
-what = "Flags \\"click here\\"."
-why = "Link text should say where the link goes."
-source = "tests/test_ci_formats.py"
-example = "Click here for the recipe."
-use_instead = "Read the recipe."
-"""
 
 CONFIG = """\
 packs = ["house"]
@@ -77,20 +37,10 @@ severity = "info"
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    plugins = tmp_path / "plugins"
-    info = plugins / "postlint_cifix-0.0.dist-info"
-    info.mkdir(parents=True)
-    (plugins / "postlint_cifix_kind.py").write_text(KIND, encoding="utf-8")
-    (info / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: postlint-cifix\nVersion: 0.0\n", encoding="utf-8"
-    )
-    (info / "entry_points.txt").write_text(
-        "[postlint.kinds]\nreplace = postlint_cifix_kind\n", encoding="utf-8"
-    )
-    monkeypatch.syspath_prepend(str(plugins))
+    # a fixable rule from a plugin kind, so SARIF `fixes` are tested whatever the
+    # shipped packs offer
+    monkeypatch.syspath_prepend(str(write_fixable_rule(tmp_path)))
     root = tmp_path / "content"
-    (root / "house").mkdir(parents=True)
-    (root / "house" / "no-click-here.toml").write_text(RULE, encoding="utf-8")
     (root / "postlint.toml").write_text(CONFIG, encoding="utf-8")
     drafts = root / "drafts"
     (drafts / "sub").mkdir(parents=True)
@@ -135,7 +85,7 @@ def test_sarif_is_valid_and_complete(project: Path) -> None:
     by_rule = {r["ruleId"]: r for r in results}
     click = by_rule["no-click-here"]
     assert click["level"] == "warning"
-    assert click["message"]["text"] == '"click here" says nothing'
+    assert click["message"]["text"] == '"click here" says nothing; say what the link is'
     (location,) = click["locations"]
     assert location["physicalLocation"] == {
         "artifactLocation": {"uri": "drafts/launch%20day.md"},
@@ -153,7 +103,7 @@ def test_sarif_is_valid_and_complete(project: Path) -> None:
     ]
     rule = rules["no-click-here"]
     assert rule["fullDescription"]["text"] == 'Flags "click here".'
-    assert rule["help"]["text"] == "Link text should say where the link goes."
+    assert rule["help"]["text"] == "Link text should say where the link goes (test rule)."
     assert rule["defaultConfiguration"]["level"] == "warning"
 
     long = by_rule["max-length"]
@@ -224,7 +174,7 @@ def test_github_annotations(project: Path) -> None:
     lines = out.splitlines()
     assert lines == [
         "::warning file=drafts/launch day.md,line=1,col=12,endLine=1,endColumn=22,"
-        'title=postlint (no-click-here)::"click here" says nothing',
+        'title=postlint (no-click-here)::"click here" says nothing; say what the link is',
         "::error file=drafts/sub/long.txt,line=1,col=41,endLine=1,endColumn=57,"
         "title=postlint (max-length)::56 characters; limit is 40",
     ]

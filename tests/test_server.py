@@ -76,21 +76,29 @@ EXPECTED = {"utf-16": (13, 23), "utf-8": (15, 25), "utf-32": (12, 22)}
 TIMEOUT = 20.0
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    plugins = tmp_path / "plugins"
-    (plugins / "postlint_testfix-0.0.dist-info").mkdir(parents=True)
-    (plugins / "postlint_testfix_kind.py").write_text(KIND, encoding="utf-8")
+def write_fixable_rule(base: Path) -> Path:
+    """Install the `replace` test kind as a plugin in `base/plugins` (add it to the path)
+    and write the pack `house` with the rule `no-click-here` into `base/content`."""
+    plugins = base / "plugins"
     info = plugins / "postlint_testfix-0.0.dist-info"
+    info.mkdir(parents=True)
+    (plugins / "postlint_testfix_kind.py").write_text(KIND, encoding="utf-8")
     (info / "METADATA").write_text(
         "Metadata-Version: 2.1\nName: postlint-testfix\nVersion: 0.0\n", encoding="utf-8"
     )
     (info / "entry_points.txt").write_text(
         "[postlint.kinds]\nreplace = postlint_testfix_kind\n", encoding="utf-8"
     )
-    root = tmp_path / "content"
+    root = base / "content"
     (root / "house").mkdir(parents=True)
     (root / "house" / "no-click-here.toml").write_text(RULE, encoding="utf-8")
+    return plugins
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    write_fixable_rule(tmp_path)
+    root = tmp_path / "content"
     (root / "postlint.toml").write_text(CONFIG, encoding="utf-8")
     (root / "drafts").mkdir()
     return root
