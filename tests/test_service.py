@@ -380,3 +380,15 @@ def test_service_examples_report_exactly(monkeypatch: pytest.MonkeyPatch) -> Non
         "examples/drafts/service/replies.csv:3:31: warning [canned-reply] same reply as "
         "examples/drafts/service/replies.csv:2",
     ]
+
+
+def test_option_errors_name_the_file_and_key(project: Path) -> None:
+    (project / "postlint.toml").write_text(
+        SERVICE + "[rules.reply-deflects]\nmax-other-words = -1\n", encoding="utf-8"
+    )
+    code, out, err = run(["check-config"])
+    assert (code, out) == (2, "")
+    assert err == (
+        "postlint: error: postlint.toml: rules.reply-deflects: "
+        "max-other-words: expected an integer >= 0, got -1\n"
+    )
