@@ -101,6 +101,8 @@ class Config:
         return _relative(os.fspath(path), str(self.root), os.getcwd())
 
     def excluded(self, path: Path | str) -> bool:
+        if not self.exclude:
+            return False
         rel = self.relative(path)
         return any(p.search(rel) for p in self.exclude)
 
