@@ -245,6 +245,10 @@ class Cache:
     def _path(self, key: str) -> Path:
         return self.entries / key[:2] / key[2:]
 
+    def has(self, key: str) -> bool:
+        """Whether an entry exists under `key` (it may still turn out unreadable)."""
+        return self._path(key).is_file()
+
     def load(self, key: str) -> Entry | None:
         """The entry under `key`, or None when there is none or it cannot be read."""
         try:

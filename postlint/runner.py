@@ -285,6 +285,7 @@ class _File:
     size: int = -1
     data: bytes | None = None
     digest: str = ""
+    key: str = ""
 
 
 class _Run:
@@ -327,11 +328,13 @@ class _Run:
         return key
 
     def _file_key(self, file: _File, config: Config) -> str:
-        from postlint.cache import digest
+        if not file.key:
+            from postlint.cache import digest
 
-        rel = config.relative(file.path)
-        platforms = ",".join(self.resolver.platforms_for(config, file.path))
-        return digest(self._config_key(config), rel, platforms, file.digest)
+            rel = config.relative(file.path)
+            platforms = ",".join(self.resolver.platforms_for(config, file.path))
+            file.key = digest(self._config_key(config), rel, platforms, file.digest)
+        return file.key
 
     # ---------------------------------------------------------------- first pass
 
@@ -573,11 +576,7 @@ class _Run:
         if self.cache is None or not file.digest:
             return False
         config = self.resolver.config_for(file.path)
-        entry = self.cache.load(self._file_key(file, config))
-        if entry is None:
-            return False
-        entry.close()
-        return True
+        return self.cache.has(self._file_key(file, config))
 
 
 class _Handle:
