@@ -121,6 +121,12 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply unsafe fixes too.")
 @click.option("--diff", is_flag=True, help="Print what --fix would change; write nothing.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Skip files the config's `exclude` matches even when named on the command line "
+    "(for pre-commit and editors, which name files).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print problems only, no summary.")
 @click.option(
     "--color",
@@ -156,6 +162,7 @@ def check(
     unsafe_fixes: bool,
     diff: bool,
     exit_zero: bool,
+    force_exclude: bool,
     quiet: bool,
     color: str,
     jobs: int | None,
@@ -181,6 +188,8 @@ def check(
     paths = paths or (".",)
     read_stdin = STDIN in paths
     found = discover([p for p in paths if p != STDIN], resolver)
+    if force_exclude:
+        found.files = [f for f in found.files if not resolver.config_for(f).excluded(f)]
     for notice in found.notices:
         click.echo(f"postlint: {notice}", err=True)
     for missing in found.missing:
@@ -188,6 +197,13 @@ def check(
     stdin = sys.stdin.buffer.read() if read_stdin else None
     # `--fix -` prints the fixed draft on stdout (for editors), so problems go to stderr
     stream = sys.stderr if read_stdin and fix and not diff else sys.stdout
+    if force_exclude and stdin is not None and stdin_filename:
+        named = Path(stdin_filename)
+        if resolver.config_for(named).excluded(named):
+            if fix and not diff:  # an editor replaces its buffer with what --fix prints
+                sys.stdout.buffer.write(stdin)
+                sys.stdout.flush()
+            stdin, read_stdin = None, False
     reporter = get_reporter(output_format, stream, _use_color(color))
     summary = Summary()
     failed = False
