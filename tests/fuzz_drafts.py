@@ -64,7 +64,7 @@ def _with_hypothesis(examples: int) -> None:
 
 def main() -> None:
     try:
-        import atheris  # type: ignore[import-not-found]
+        import atheris  # type: ignore[import-untyped,import-not-found,unused-ignore]
     except ImportError:
         examples = 2000
         if "--examples" in sys.argv:
