@@ -272,3 +272,20 @@ def test_server_command_accepts_the_stdio_flag_clients_add() -> None:
     result = CliRunner().invoke(cli, ["server", "--stdio", "--help"])
     assert result.exit_code == 0
     assert "Run the language server" in result.output
+
+
+def test_force_exclude_keeps_excluded_buffers_and_files_out(project: Path) -> None:
+    """Editors and pre-commit name files: `--force-exclude` applies the config's
+    `exclude` to them, and `--fix -` hands an excluded buffer back unchanged."""
+    (project / "postlint.toml").write_text('exclude = ["archive/**"]\n' + CONFIG, encoding="utf-8")
+    (project / "archive").mkdir()
+    (project / "archive" / "old.md").write_text(BUFFER, encoding="utf-8")
+    named = ["--stdin-filename", "archive/new.md"]
+    assert concise(named, BUFFER)[0] == 1  # without the flag a named file is linted
+    assert concise(["--force-exclude", *named], BUFFER) == (0, "")
+    result = CliRunner().invoke(cli, ["--force-exclude", "--fix", *named, "-"], input=BUFFER)
+    assert (result.exit_code, result.stdout) == (0, BUFFER)
+    result = CliRunner().invoke(
+        cli, ["--force-exclude", "--format", "concise", "archive/old.md", "drafts/launch.md"]
+    )
+    assert (result.exit_code, result.output) == (0, "")

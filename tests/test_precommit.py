@@ -111,8 +111,10 @@ def test_hook_passes_on_clean_drafts_and_skips_other_files(
     repo = content_repo(
         tmp_path / "content",
         {
-            "postlint.toml": CONFIG,
+            "postlint.toml": 'exclude = ["archive/**"]\n' + CONFIG,
             "drafts/a.md": CLEAN,
+            # a draft the config excludes: the hook must honour `exclude`
+            "archive/2019/launch.md": LONG + "\n",
             "drafts/b.txt": CLEAN,
             "drafts/c.jsonl": '{"text": "' + CLEAN.strip() + '"}\n',
             # not drafts: the hook must not be given these
@@ -156,7 +158,7 @@ def test_manifest_and_own_config_are_valid() -> None:
 def test_hook_selects_drafts_by_suffix(name: str, linted: bool) -> None:
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["id"] == "postlint"
-    assert hook["entry"] == "postlint"
+    assert hook["entry"] == "postlint --force-exclude"
     assert hook["language"] == "python"
     assert bool(re.search(hook["files"], name)) is linted
 
