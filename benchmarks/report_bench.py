@@ -60,7 +60,7 @@ def generate(path: Path, posts: int, seed: int) -> None:
     accounts = [("brand_us", 2000), ("brand_uk", 600), ("brand_de", 300), ("shop", 90), ("ceo", 40)]
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["Date", "Account", "Post text", "Likes", "Comments", "Impressions"])
+        writer.writerow(["Date", "Account", "Text", "Likes", "Comments", "Impressions"])
         for index in range(posts):
             account, scale = accounts[index % len(accounts)]
             words = [rng.choice(WORDS) for _ in range(rng.randint(2, 40))]

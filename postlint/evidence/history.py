@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import NamedTuple
 
+from postlint.drafts import TEXT_COLUMNS as DRAFT_TEXT_COLUMNS
 from postlint.errors import UsageError
 
 NORMALIZATIONS = ("none", "group-median")
@@ -31,17 +32,12 @@ SKIP_REASONS = (
     "zero_group_median",
 )
 
-# Column names schedulers use for a post's text, most specific first
-# (Buffer, Hootsuite, Sprout Social, Later and the platforms' own exports).
+# The draft reader's text columns first (a lint of the export picks the same one), then
+# other names schedulers use (Buffer, Hootsuite, Sprout Social, the platforms' exports).
 TEXT_COLUMNS = (
-    "text",
+    *DRAFT_TEXT_COLUMNS,
     "full_text",
-    "message",
-    "caption",
-    "content",
-    "post",
     "post text",
-    "body",
     "tweet",
     "tweet text",
     "description",
