@@ -354,9 +354,10 @@ async def test_buffer_text_is_linted_not_the_file_on_disk(project: Path) -> None
 
 
 @asyncio
-async def test_overrides_matching_the_document_path_apply(project: Path) -> None:
+async def test_overrides_and_excludes_matching_the_document_path_apply(project: Path) -> None:
     config = (
-        CONFIG
+        'exclude = ["drafts/archive/**"]\n'
+        + CONFIG
         + '\n[[overrides]]\nfiles = ["drafts/urgent/**"]\nrules.no-click-here.severity = "error"\n'
     )
     (project / "postlint.toml").write_text(config, encoding="utf-8")
@@ -366,6 +367,8 @@ async def test_overrides_matching_the_document_path_apply(project: Path) -> None
         calm = open_draft(client, project / "drafts" / "b.txt", DRAFT)
         assert (await wait_for(client, urgent, bool))[0].severity == types.DiagnosticSeverity.Error
         assert (await wait_for(client, calm, bool))[0].severity == types.DiagnosticSeverity.Warning
+        archived = open_draft(client, project / "drafts" / "archive" / "c.txt", DRAFT)
+        assert await wait_for(client, archived, lambda d: True) == []
 
 
 @asyncio
