@@ -2,10 +2,10 @@
 
 The model is a table of n-gram weights (int8, with one scale) plus a bias, trained
 by `training/humour/build.py` (see `docs/humour-model.md`). Scoring normalises the
-text the way training did, sums the weights of its word 1-2-grams and character
-4-grams, divides by the square root of the number of n-grams (training scaled
-each row the same way) and applies the logistic function. No numpy at run time: loading is
-a `dict(zip(...))` over the file's key block and an `array` over its weight block.
+text the way training did, sums the weights of its words and character 4-grams,
+divides by the square root of the number of n-grams (training scaled each row the
+same way) and applies the logistic function. No numpy at run time: loading is a
+`dict(zip(...))` over the file's key block and an `array` over its weight block.
 
 File format (version 1), all in one file:
 
@@ -18,7 +18,6 @@ File format (version 1), all in one file:
 from __future__ import annotations
 
 import html
-import itertools
 import json
 import math
 import re
@@ -47,7 +46,6 @@ _QUOTES = str.maketrans(
      "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "`": "'",
      "\u2013": "-", "\u2014": "-", "\u2026": "...", "\u00a0": " "}
 )  # fmt: skip
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
 
 
 def normalise(text: str) -> str:
@@ -71,11 +69,15 @@ def normalise(text: str) -> str:
 
 
 def features(text: str) -> list[str]:
-    """The n-grams of an already normalised text: words, word pairs, character 4-grams."""
-    words = _WORD.findall(text)
-    grams = ["\x01" + w for w in words]
-    grams += ["\x02" + a + " " + b for a, b in itertools.pairwise(words)]
+    """The n-grams of an already normalised text: its words and its character 4-grams.
+
+    Words are split on white space, punctuation attached ("why", "why?" differ). A word
+    of four characters and the same character 4-gram share one weight, harmlessly:
+    training used this same function. Measured against word pairs and prefixed,
+    punctuation-split words: as accurate, 2x faster (docs/humour-model.md).
+    """
     padded = " " + text + " "
+    grams = text.split()
     grams += [padded[i : i + 4] for i in range(len(padded) - 3)]
     return grams
 

@@ -88,7 +88,11 @@ def fit(
     ww = np.concatenate([w * p, w * (1.0 - p)])
     keep = ww > 0
     model = LogisticRegression(C=c, solver="lbfgs", max_iter=2000, tol=1e-6)
-    model.fit(xx[keep], yy[keep], sample_weight=ww[keep] * (len(ww) / ww.sum()))
+    # one BLAS thread: lbfgs stops where it stops, and the path depends on how sums
+    # are split across threads; with one thread the same data give the same bytes
+    threadpool_limits = importlib.import_module("threadpoolctl").threadpool_limits
+    with threadpool_limits(limits=1):
+        model.fit(xx[keep], yy[keep], sample_weight=ww[keep] * (len(ww) / ww.sum()))
     coef = model.coef_[0]
     scale = float(np.abs(coef).max()) / 127.0 or 1.0
     q = np.rint(coef / scale).astype(np.int64)
