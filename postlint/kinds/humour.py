@@ -1,16 +1,27 @@
 """Kind `humour`: the post carries no humour signal (laughter, emoticons, memes, jokes).
 
-Signals are data in the rule's TOML so a team can extend them: regex `patterns`
-(laughter words in their stretched forms, emoticons, meme templates, joke formats)
-and `emoji` (laughing and playful emoji, found with the text model's emoji view).
+Two detectors, chosen with `detector`:
+
+- `signals`: data in the rule's TOML so a team can extend them: regex `patterns`
+  (laughter words in their stretched forms, emoticons, meme templates, joke formats)
+  and `emoji` (laughing and playful emoji, found with the text model's emoji view).
+  Precise, but blind to wit in plain wording.
+- `model`: the humour model shipped in the package (`postlint.humour_model`, see
+  docs/humour-model.md), or a team's own (`model = "path"`, trained with
+  `postlint train humour`): a post whose score reaches `threshold` is humorous.
+- `both` (default): humorous when either finds humour.
+
+The hit carries the model's score and the threshold, so messages and JSON show them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
+from postlint.errors import ConfigError
 from postlint.kinds import Hit
 from postlint.kinds.phrases import TIMEOUT, compile_patterns
 
@@ -18,7 +29,7 @@ if TYPE_CHECKING:
     from postlint.drafts import Post
 
 NEEDS = frozenset({"text", "emoji"})
-FIELDS = ("signals",)
+FIELDS = ("signals", "score", "threshold", "detail")
 
 #: variation selectors and skin-tone modifiers do not change which emoji it is
 _EMOJI_NOISE = dict.fromkeys(
@@ -28,14 +39,35 @@ _EMOJI_NOISE = dict.fromkeys(
 
 @dataclass(frozen=True)
 class Options:
-    """`patterns`: humour regexes; `emoji`: emoji that signal humour."""
+    """`patterns`, `emoji`: humour signals; `detector`, `threshold`, `model`: the model.
+
+    `threshold` unset means the model's own threshold: for the shipped model the one
+    chosen so that at most 5% of serious brand replies score at or above it.
+    `model` "" is the shipped model; a path is relative to the working directory.
+    """
 
     patterns: tuple[str, ...] = ()
     emoji: tuple[str, ...] = ()
+    detector: Literal["signals", "model", "both"] = "both"
+    threshold: float | None = None
+    model: str = ""
     compiled: tuple[Any, ...] = field(default=(), init=False, repr=False, compare=False)
     emoji_set: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if self.threshold is not None and not 0.0 < self.threshold <= 1.0:
+            raise ValueError(
+                f"threshold: expected a number above 0, at most 1, got {self.threshold!r}"
+            )
+        if self.model and self.detector != "signals":
+            # a team's own model is checked when the rule loads, so a bad path is a
+            # config error naming the rule file and key, not a failure mid-run
+            from postlint.humour_model import load_model
+
+            try:
+                load_model(Path(self.model))
+            except ConfigError as exc:
+                raise ValueError(f"model: {exc}") from None
         object.__setattr__(self, "compiled", compile_patterns(self.patterns, True, "patterns"))
         object.__setattr__(
             self, "emoji_set", frozenset(e.translate(_EMOJI_NOISE) for e in self.emoji)
@@ -56,7 +88,32 @@ def signals(post: Post, options: Options) -> list[str]:
     return found
 
 
+def model_score(text: str, options: Options) -> tuple[float, float]:
+    """The model's score of `text` and the threshold in force (loads the model once)."""
+    from postlint.humour_model import load_model
+
+    model = load_model(Path(options.model) if options.model else None)
+    threshold = model.threshold if options.threshold is None else options.threshold
+    return model.score(text), threshold
+
+
 def check(post: Post, options: Options) -> Iterator[Hit]:
-    """One hit over the whole post when no signal is present."""
-    if not signals(post, options):
-        yield Hit(0, len(post.text), {"signals": ""})
+    """One hit over the whole post when no detector in use finds humour."""
+    if options.detector != "model" and signals(post, options):
+        return
+    if options.detector == "signals":
+        yield Hit(
+            0,
+            len(post.text),
+            {"signals": "", "score": None, "threshold": None, "detail": "signal list only"},
+        )
+        return
+    score, threshold = model_score(post.text, options)
+    if score >= threshold:
+        return
+    detail = f"model score {score:.2f}, threshold {threshold:.2f}"
+    yield Hit(
+        0,
+        len(post.text),
+        {"signals": "", "score": round(score, 4), "threshold": threshold, "detail": detail},
+    )
