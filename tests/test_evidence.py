@@ -531,6 +531,7 @@ def test_benjamini_hochberg_properties(p_values: list[float]) -> None:
     assert adjusted == pytest.approx(_bh_by_hand(p_values))
 
 
+@pytest.mark.filterwarnings("ignore:vert")  # what this test runs on is 3.10+, where vert warns
 def test_picture_with_matplotlib_before_3_10(monkeypatch: pytest.MonkeyPatch) -> None:
     matplotlib = pytest.importorskip("matplotlib")
     from postlint.evidence.command import run_report
