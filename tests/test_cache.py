@@ -189,12 +189,12 @@ def test_a_cached_run_builds_no_rule_and_imports_no_kind(project: Path) -> None:
 
 
 def _export(project: Path, rows: int) -> Path:
-    lines = ["id,platform,text"]
+    lines = ["id,platform,scheduled,text"]
     for i in range(rows):
         text = f"caption {i % 50} ZQXMARK" if i % 7 == 0 else f"caption {i}"
         if i % 11 == 0:
             text = f'"quoted, with a ""quote""\nand a new line {i}"'
-        lines.append(f"{i},instagram,{text}")
+        lines.append(f"{i},instagram,2020-01-0{1 + i % 9} 09:00,{text}")
     path = project / "export.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -210,8 +210,10 @@ def test_parts_and_workers_give_what_one_pass_gives(
     )
 
     def lint(*args: str) -> tuple[int, str]:
+        select = ["--select", "scheduled-in-past"]
+        files = ["export.csv", "posts.jsonl"]
         result = CliRunner().invoke(
-            cli, ["check", "--no-cache", "-f", output, *args, "export.csv", "posts.jsonl"]
+            cli, ["check", "--no-cache", *select, "-f", output, *args, *files]
         )
         return result.exit_code, result.stdout
 
@@ -221,6 +223,8 @@ def test_parts_and_workers_give_what_one_pass_gives(
     assert lint("-j", "1") == whole
     assert lint("-j", "2") == whole
     assert "duplicate-post" in whole[1] and "marker" in whole[1]
+    if output == "concise":  # every row is checked once, in every part
+        assert whole[1].count("[scheduled-in-past]") == 700
 
 
 def test_a_cached_export_in_parts_replays_every_part(

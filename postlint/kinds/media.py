@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from postlint.kinds import Hit
@@ -36,12 +36,11 @@ class Options:
 
 @dataclass
 class State:
-    """Which post of a draft checks its front matter: (path, id of the metadata) → the
-    index of the first post that carries it (the posts of a thread share one table), and
-    the metadata itself: kept alive so its id is never reused by another post's metadata
-    (a big export is read in parts, and earlier parts' posts are freed)."""
+    """The path and metadata table of the last post checked. The posts of a thread share
+    one table and come one after another, so only the first of them checks it; keeping
+    just the last table holds memory flat over an export of any size."""
 
-    first: dict[tuple[str, int], tuple[int, Any]] = field(default_factory=dict)
+    last: tuple[str, Any] | None = None
 
 
 def new_state() -> State:
@@ -75,9 +74,9 @@ def check(post: Post, options: Options, state: State) -> Iterator[Hit]:
     """An empty-span hit at the post's start for each media entry without alt text."""
     if not post.meta.get("media"):
         return
-    first = state.first.setdefault((post.path, id(post.meta)), (post.index, post.meta))
-    if first[0] != post.index:
-        return
+    if state.last is not None and state.last[0] == post.path and state.last[1] is post.meta:
+        return  # a later post of the same thread
+    state.last = (post.path, post.meta)
     for i, (src, has_alt) in enumerate(_entries(post.meta, options)):
         if has_alt:
             continue

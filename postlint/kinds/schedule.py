@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from postlint.kinds import Hit
@@ -31,11 +31,11 @@ class Options:
 
 @dataclass
 class State:
-    """(path, id of the metadata) → the index of the first post that carries it, and the
-    metadata itself: kept alive so its id is never reused by another post's metadata (a
-    big export is read in parts, and earlier parts' posts are freed)."""
+    """The path and metadata table of the last post checked. The posts of a thread share
+    one table and come one after another, so only the first of them checks it; keeping
+    just the last table holds memory flat over an export of any size."""
 
-    first: dict[tuple[str, int], tuple[int, Any]] = field(default_factory=dict)
+    last: tuple[str, Any] | None = None
 
 
 def new_state() -> State:
@@ -92,9 +92,9 @@ def check(post: Post, options: Options, state: State) -> Iterator[Hit]:
     key = next((k for k in options.keys if post.meta.get(k) not in (None, "")), None)
     if key is None:
         return
-    first = state.first.setdefault((post.path, id(post.meta)), (post.index, post.meta))
-    if first[0] != post.index:
-        return
+    if state.last is not None and state.last[0] == post.path and state.last[1] is post.meta:
+        return  # a later post of the same thread
+    state.last = (post.path, post.meta)
     raw = post.meta[key]
     value = parse_time(raw)
     if value is None:
