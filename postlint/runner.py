@@ -509,12 +509,8 @@ class _Run:
             )
             if output.source is not None:
                 source = output.source
-            elif source is None:
-                from postlint.drafts import decode
-
-                data = file.data if file.data is not None else file.path.read_bytes()
-                text, encoding, bom = decode(data)
-                source = Source(file.display, text, encoding, bom, path=file.path)
+            elif source is None:  # the parts' file, decoded once for this process
+                source = _part_source(file.path, file.display)
             problems = output.problems
             if base_posts and pending is not None:
                 problems = [_shift(p, base_posts) for p in problems]
