@@ -9,6 +9,7 @@ other file and line.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -47,11 +48,14 @@ class Seen(NamedTuple):
 
 @dataclass
 class State:
-    """Captions seen in this run: normalised text → the posts that have it, in order."""
+    """Captions seen in this run: a digest of the normalised text → the posts that have
+    it, in order. Digests (16 bytes) rather than the captions themselves, and one shared
+    set per platform combination, keep a 100,000-row export's state small."""
 
-    posts: dict[str, list[Seen]] = field(default_factory=dict)
-    #: (path, post index) → its normalised text, so a post linted again replaces itself
-    keys: dict[tuple[str, int], str] = field(default_factory=dict)
+    posts: dict[bytes, list[Seen]] = field(default_factory=dict)
+    #: (path, post index) → its caption's digest, so a post linted again replaces itself
+    keys: dict[tuple[str, int], bytes] = field(default_factory=dict)
+    platform_sets: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict)
 
 
 def new_state() -> State:
@@ -70,15 +74,18 @@ def _same_audience(a: frozenset[str], b: frozenset[str]) -> bool:
 def check(post: Post, options: Options, state: State) -> Iterator[Hit]:
     """One hit over a post whose caption an earlier post of the run, for the same platform
     (or an unknown one), already has."""
-    key = normalize(post.text)
+    caption = normalize(post.text)
+    key = hashlib.blake2b(caption.encode("utf-8", "surrogatepass"), digest_size=16).digest()
     me = (post.path, post.index)
     previous = state.keys.get(me)
     if previous is not None:  # the same post linted again (a language server): forget it
         state.posts[previous] = [s for s in state.posts[previous] if (s.path, s.post) != me]
     state.keys[me] = key
-    if len(key) < options.min_length:
+    if len(caption) < options.min_length:
         return
-    platforms = frozenset(post.platforms)
+    platforms = state.platform_sets.get(post.platforms)
+    if platforms is None:
+        platforms = state.platform_sets[post.platforms] = frozenset(post.platforms)
     seen = state.posts.setdefault(key, [])
     first = next((s for s in seen if _same_audience(s.platforms, platforms)), None)
     seen.append(Seen(post.path, post.index, post.line, platforms))
