@@ -17,7 +17,6 @@ File format (version 1), all in one file:
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import re
@@ -52,7 +51,9 @@ def normalise(text: str) -> str:
     """Lower-case; straight quotes; no URLs or handles; no trailing media tag or full stop."""
     # each step is skipped when its marker is absent: this runs on every post
     if "&" in text:
-        text = html.unescape(text)
+        from html import unescape  # lazily: importing html costs more than most runs need
+
+        text = unescape(text)
     text = text.translate(_QUOTES)
     if "http" in text or "www." in text:
         text = _URL.sub(" ", text)
