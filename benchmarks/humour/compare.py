@@ -1,11 +1,12 @@
 """Train every option tried for the humour model and measure each on unseen data (issue 9).
 
-Needs the train extra (numpy, scipy, scikit-learn). The teacher row also needs the
-teacher's embeddings (`--teacher-scores`, a pickle of {normalised text: probability}
-made with training/humour/teacher.py's teacher fitted on all training rows); it is
-skipped without them. Writes a Markdown table to stdout and JSON to `--json`.
+Needs the train extra (numpy, scipy, scikit-learn) and pyjokes. The teacher row also
+needs the teacher's probabilities for the evaluation texts (`--teacher-scores`, made by
+`HF_HUB_OFFLINE=1 python training/humour/teacher.py --eval-scores PATH --replies …`);
+it is skipped without them. Writes a Markdown table to stdout and JSON to `--json`.
 
-    python benchmarks/humour/compare.py --replies PATH/twcs-pairs-dev.csv --json out.json
+    python benchmarks/humour/compare.py --replies PATH/twcs-pairs-dev.csv \\
+        --captions PATH/tweeteval-emoji-train.txt --json out.json > results.md
 """
 
 from __future__ import annotations

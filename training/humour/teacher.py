@@ -50,10 +50,13 @@ def embed(texts: list[str], threads: int = 2) -> Any:
 def fit_teacher(x: Any, labels: Any, weights: Any, seed: int = 0) -> Any:
     """A logistic regression on embeddings (sklearn), weighted like the student."""
     from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
 
-    return LogisticRegression(C=TEACHER_C, max_iter=3000, random_state=seed).fit(
-        x, labels, sample_weight=weights
-    )
+    # one thread: lbfgs's path (and so its result) depends on how sums are split
+    with threadpool_limits(limits=1):
+        return LogisticRegression(C=TEACHER_C, max_iter=3000, random_state=seed).fit(
+            x, labels, sample_weight=weights
+        )
 
 
 def out_of_fold(x: Any, labels: Any, weights: Any, seed: int = 0) -> Any:
@@ -75,6 +78,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--embeddings", type=Path, help="reuse/save embeddings (.npy)")
     parser.add_argument("--out", type=Path, default=sources.DATA / "teacher_probs.csv")
+    parser.add_argument(
+        "--eval-scores",
+        type=Path,
+        help="also fit a teacher on all training rows and pickle its probabilities for the "
+        "evaluation texts ({text: p}) for benchmarks/humour/compare.py --teacher-scores",
+    )
+    parser.add_argument("--replies", type=Path, help="the reply pairs CSV (with --eval-scores)")
     args = parser.parse_args()
     examples = sources.training_examples()
     if args.embeddings and args.embeddings.exists():
@@ -94,6 +104,26 @@ def main() -> None:
         for e, p in zip(examples, probs, strict=True):
             w.writerow([e.source, e.row, f"{p:.4f}"])
     print(f"wrote {args.out} ({len(examples)} rows)")
+    if args.eval_scores:
+        write_eval_scores(args.eval_scores, args.replies, fit_teacher(x, labels, weights))
+
+
+def write_eval_scores(out: Path, replies: Path | None, teacher: Any) -> None:
+    """Pickle the teacher's probability for every evaluation text (the teacher's table row)."""
+    import pickle
+
+    sys.path.insert(0, str(HERE.parent.parent / "benchmarks" / "humour"))
+    import evalsets
+
+    ev = evalsets.load(replies or evalsets.REPLIES)
+    texts = sorted(
+        set(ev["replies_choose"] + ev["replies_test"] + ev["pyjokes"])
+        | set(ev["posts"].texts)
+        | set(ev["colbert"].texts)
+    )
+    probs = teacher.predict_proba(embed(texts))[:, 1]
+    out.write_bytes(pickle.dumps(dict(zip(texts, map(float, probs), strict=True))))
+    print(f"wrote {out} ({len(texts)} evaluation texts)")
 
 
 if __name__ == "__main__":
