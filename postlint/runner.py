@@ -377,13 +377,13 @@ class _Run:
         plans = (self._plan(f) for f in files)
         window: deque[tuple[Any, int]] = deque()
         # work in flight, so workers stay busy while memory stays bounded: a small file
-        # weighs 1, a part of a big export (thousands of records) weighs 16
+        # weighs 1, a part of a big export (thousands of records) as much as a full batch
         limit = 1 if self.pool is None else 2 * (self.jobs or 1) * _Batch.UNITS
         weight = 0
         try:
             for plan in plans:
                 units = plan[3][1] if plan[0] == "lint" else []
-                w = sum(16 if u.span is not None else 1 for u in units) or 1
+                w = sum(_Batch.UNITS if u.span is not None else 1 for u in units) or 1
                 window.append((plan, w))
                 weight += w
                 while weight > limit and window:
