@@ -67,6 +67,9 @@ class RunState:
 
     states: dict[str, Any] = field(default_factory=dict)
     timed_out: set[str] = field(default_factory=set)
+    #: rule name → whether its kind is cross-post (asked once: `hasattr` on a module that
+    #: lacks the name raises and catches inside, for every post)
+    cross: dict[str, bool] = field(default_factory=dict)
 
 
 def _escape(replacement: str, escape: str, newline: str = "\n") -> str | None:
@@ -264,8 +267,11 @@ def _hits(
     module = rule.module
     if rule.name in state.timed_out:
         return []
+    cross = state.cross.get(rule.name)
+    if cross is None:
+        cross = state.cross[rule.name] = hasattr(module, "new_state")
     try:
-        if hasattr(module, "new_state"):
+        if cross:
             if rule.name not in state.states:
                 state.states[rule.name] = module.new_state()
             return list(module.check(post, rule.options, state.states[rule.name]))

@@ -286,6 +286,9 @@ class _File:
     data: bytes | None = None
     digest: str = ""
     key: str = ""
+    #: what the cache holds for it: "" nothing usable, "file" an entry that depends on
+    #: this file only, "run" an entry that depends on the whole run (cross-post rules)
+    cached: str = ""
 
 
 class _Run:
@@ -309,6 +312,10 @@ class _Run:
         self._config_keys: dict[int, str] = {}
         self.pool: Any = None
         self._batch: _Batch | None = None
+        self.files: list[_File] = []
+        #: whether entries that depend on the whole run may be used: only when every file
+        #: of the run has one (cross-post rules must see every post, in order)
+        self.whole_run_cached = False
 
     # ---------------------------------------------------------------- keys
 
@@ -397,12 +404,37 @@ class _Run:
                 self.pool.terminate()
                 self.pool.join()
 
+    def check_entries(self, files: list[_File]) -> None:
+        """Look at every file's entry before linting: entries that depend on the whole run
+        are used only when every file has a valid one."""
+        self.files = files
+        if self.cache is None:
+            return
+        complete = True
+        for file in files:
+            if not file.digest:
+                continue  # unreadable or too big: read no posts, so no cross-post state
+            entry = self.cache.load(self._file_key(file, self.resolver.config_for(file.path)))
+            if entry is None:
+                complete = False
+                continue
+            fingerprint = entry.fingerprint
+            entry.close()
+            if fingerprint == "":
+                file.cached = "file"
+            elif fingerprint == self.fingerprint:
+                file.cached = "run"
+            else:
+                complete = False
+        self.whole_run_cached = complete
+
     def _plan(self, file: _File) -> Any:
         """Start the work for one file (submitting units to workers when there are any)."""
         config = self.resolver.config_for(file.path)
         if self.cache is not None and file.digest:
             key = self._file_key(file, config)
-            entry = self.cache.load(key)
+            usable = file.cached == "file" or (file.cached == "run" and self.whole_run_cached)
+            entry = self.cache.load(key) if usable else None
             if entry is not None and entry.fingerprint not in ("", self.fingerprint):
                 entry.close()
                 entry = None
@@ -411,8 +443,14 @@ class _Run:
         else:
             key = ""
         units = self._units(file)
-        started = [self._submit(u) for u in units]
+        # a big export's parts go to the workers a few at a time (see _from_units), so
+        # finished parts never pile up here
+        started = [self._submit(u) for u in units[: self._ahead()]]
         return ("lint", file, config, (key, units, started))
+
+    def _ahead(self) -> int:
+        """How many parts of one file may be in the workers' hands at once."""
+        return 2 * (self.jobs or 1) if self.pool is not None else 0
 
     def _units(self, file: _File) -> list[_Unit]:
         suffix = file.path.suffix.lower()
@@ -484,8 +522,30 @@ class _Run:
                 yield Result(source, problems, config, i, i == parts - 1)
         except ValueError:
             # a damaged entry: lint the file again (nothing was yielded for a 1-part entry
-            # unless its only part loaded, so only multi-part entries can get here late)
+            # unless its only part loaded, so only multi-part entries can get here late);
+            # cross-post rules first see every earlier post of the run again
+            if entry.fingerprint:
+                self._replay_cross_post(file)
             yield from self._from_units(file, config, "", self._units(file), [])
+
+    def _replay_cross_post(self, upto: _File) -> None:
+        """Rebuild the cross-post rules' state from every file before `upto` (their
+        problems came from the cache; only the state is wanted)."""
+        from postlint.linter import is_cross_post
+
+        self.state = RunState()
+        for file in self.files:
+            if file is upto:
+                return
+            config = self.resolver.config_for(file.path)
+            rules = [r for r in self.resolver.rules_for(config, file.path) if is_cross_post(r)]
+            if not rules or not file.digest:
+                continue
+            source = read_source(
+                file.path, _settings(self.resolver, config, file.path), display=file.display
+            )
+            if source.posts:
+                lint(source, rules, state=self.state, rules_only=True)
 
     def _from_units(
         self, file: _File, config: Config, key: str, units: list[_Unit], started: list[Any]
@@ -496,7 +556,10 @@ class _Run:
         writer: Writer | None = None
         base_posts = 0
         source: Source | None = None
+        ahead = len(started)
         for i, unit in enumerate(units):
+            if self.pool is not None and ahead and i + ahead < len(units):
+                started.append(self._submit(units[i + ahead]))
             pending = started[i] if i < len(started) else None
             if pending is not None and pending.batch is self._batch:
                 self._batch = None  # about to be waited for: send it as it is
@@ -507,6 +570,8 @@ class _Run:
                 if pending is not None
                 else _lint_unit(unit, self.resolver, self.state)
             )
+            if pending is not None:
+                started[i] = None  # let the finished part's problems and posts go
             if output.source is not None:
                 source = output.source
             elif source is None:  # the parts' file, decoded once for this process
@@ -569,10 +634,7 @@ class _Run:
         self.pool = context.Pool(jobs, _init_worker, (config_path, self.resolver.cli))
 
     def _cached(self, file: _File) -> bool:
-        if self.cache is None or not file.digest:
-            return False
-        config = self.resolver.config_for(file.path)
-        return self.cache.has(self._file_key(file, config))
+        return file.cached == "file" or (file.cached == "run" and self.whole_run_cached)
 
 
 class _Handle:
@@ -670,6 +732,7 @@ def run(
     the_run = _Run(resolver, cache, jobs, split, progress)
     the_run.state = state
     surveyed = the_run.survey(files)
+    the_run.check_entries(surveyed)
     if progress is not None:
         progress(0, len(surveyed))
     the_run.start_pool(surveyed, resolver.config_path)

@@ -102,6 +102,25 @@ def test_damaged_entries_are_ignored_and_rebuilt(project: Path) -> None:
     assert check("drafts") == (1, EXPECTED, "")
 
 
+def test_one_damaged_entry_is_rebuilt_with_every_other_post_seen(project: Path) -> None:
+    assert check("drafts") == (1, EXPECTED, "")
+    cache = project / ".postlint_cache"
+    good = {entry: entry.read_bytes() for entry in entries(cache)}
+    for damaged in good:
+        for junk in (b"garbage", good[damaged][: len(good[damaged]) - 3]):
+            damaged.write_bytes(junk)
+            assert check("drafts") == (1, EXPECTED, ""), junk
+            for entry, data in good.items():
+                entry.write_bytes(data)
+
+
+def test_a_missing_entry_relints_the_run_for_cross_post_rules(project: Path) -> None:
+    assert check("drafts") == (1, EXPECTED, "")
+    for entry in entries(project / ".postlint_cache"):
+        entry.unlink()
+        assert check("drafts") == (1, EXPECTED, "")
+
+
 def test_a_changed_file_is_linted_again_and_cross_post_rules_see_it(project: Path) -> None:
     assert check("drafts") == (1, EXPECTED, "")
     # a.txt no longer matches b.md: b.md (unchanged itself) loses its duplicate problem
