@@ -129,6 +129,8 @@ def main() -> None:
     parser.add_argument("--teacher-scores", type=Path)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    if args.teacher_scores and not args.teacher_scores.is_file():
+        parser.error(f"{args.teacher_scores}: no such file (make it with teacher.py --eval-scores)")
     ev = evalsets.load(args.replies)
     signal = evalsets.humour_signals()
     bench = ev["posts"].texts * 3
