@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import marshal
 import os
 from collections.abc import Iterator, Sequence
@@ -31,6 +32,8 @@ FORMAT = 1
 DIR_NAME = ".postlint_cache"
 _MAGIC = f"postlint-cache-{FORMAT}"
 _SCALARS = (str, int, float, bool, type(None))
+#: entries up to this size are read in one go (most files' entries are a few hundred bytes)
+_SMALL = 64 * 1024
 _PLAIN = frozenset(_SCALARS)
 
 
@@ -147,6 +150,8 @@ class Entry:
     def __init__(self, fh: BinaryIO, header: dict[str, Any]) -> None:
         self._fh = fh
         self.header = header
+        #: the entry's bytes, when it was read whole (small entries)
+        self.data: bytes | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -249,12 +254,34 @@ class Cache:
         """Whether an entry exists under `key` (it may still turn out unreadable)."""
         return self._path(key).is_file()
 
-    def load(self, key: str) -> Entry | None:
-        """The entry under `key`, or None when there is none or it cannot be read."""
+    def load(self, key: str, small: bool = False) -> Entry | None:
+        """The entry under `key`, or None when there is none or it cannot be read.
+        `small`: read the whole entry into memory when it is small (one read, no open file
+        kept; `Entry.data` then holds its bytes for a second `load_bytes`)."""
         try:
-            fh = open(self._path(key), "rb")  # noqa: SIM115 - handed to the Entry
+            fh: BinaryIO = open(self._path(key), "rb")  # noqa: SIM115 - handed to the Entry
         except OSError:
             return None
+        data = None
+        if small:
+            try:
+                data = fh.read(_SMALL + 1)
+            except OSError:
+                data = b""
+            if len(data) <= _SMALL:
+                fh.close()
+                return self.load_bytes(data)
+            fh.seek(0)
+        return self._open(fh)
+
+    def load_bytes(self, data: bytes) -> Entry | None:
+        """An entry from bytes read before (None when they are not a valid entry)."""
+        entry = self._open(io.BytesIO(data))
+        if entry is not None:
+            entry.data = data
+        return entry
+
+    def _open(self, fh: BinaryIO) -> Entry | None:
         try:
             if marshal.load(fh) != _MAGIC:
                 raise ValueError("not a cache entry")

@@ -289,6 +289,8 @@ class _File:
     #: what the cache holds for it: "" nothing usable, "file" an entry that depends on
     #: this file only, "run" an entry that depends on the whole run (cross-post rules)
     cached: str = ""
+    #: the bytes of a small entry, read once by the first look at the cache
+    entry: bytes | None = None
 
 
 class _Run:
@@ -414,11 +416,13 @@ class _Run:
         for file in files:
             if not file.digest:
                 continue  # unreadable or too big: read no posts, so no cross-post state
-            entry = self.cache.load(self._file_key(file, self.resolver.config_for(file.path)))
+            key = self._file_key(file, self.resolver.config_for(file.path))
+            entry = self.cache.load(key, small=True)
             if entry is None:
                 complete = False
                 continue
             fingerprint = entry.fingerprint
+            file.entry = entry.data
             entry.close()
             if fingerprint == "":
                 file.cached = "file"
@@ -434,7 +438,14 @@ class _Run:
         if self.cache is not None and file.digest:
             key = self._file_key(file, config)
             usable = file.cached == "file" or (file.cached == "run" and self.whole_run_cached)
-            entry = self.cache.load(key) if usable else None
+            entry = None
+            if usable:
+                entry = (
+                    self.cache.load_bytes(file.entry)
+                    if file.entry is not None
+                    else self.cache.load(key)
+                )
+                file.entry = None
             if entry is not None and entry.fingerprint not in ("", self.fingerprint):
                 entry.close()
                 entry = None
