@@ -549,6 +549,7 @@ class _Run:
             if file is upto:
                 return
             config = self.resolver.config_for(file.path)
+            self.resolver.validate(config)
             rules = [r for r in self.resolver.rules_for(config, file.path) if is_cross_post(r)]
             if not rules or not file.digest:
                 continue
@@ -561,6 +562,8 @@ class _Run:
     def _from_units(
         self, file: _File, config: Config, key: str, units: list[_Unit], started: list[Any]
     ) -> Iterator[Result]:
+        if units:  # config errors name the key (validate) before any rule is built
+            self.resolver.validate(config)
         rules = self.resolver.rules_for(config, file.path) if units else ()
         cross = _has_cross_post(rules)
         in_workers = self.pool is not None
