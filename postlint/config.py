@@ -111,16 +111,29 @@ class Config:
 def _relative(path: str, root: str, cwd: str) -> str:
     """`Config.relative`, remembered: a run asks for each draft's path several times, and
     resolving it costs a system call per path component."""
+    full = os.path.join(cwd, path)
+    folder, name = os.path.split(full)
+    if name not in ("", ".", "..") and not os.path.islink(full):
+        resolved = os.path.join(_real_folder(folder), name)  # one lstat, not one per folder
+    else:
+        resolved = os.path.realpath(full)
     try:
-        rel = os.path.relpath(os.path.realpath(os.path.join(cwd, path)), root)
+        rel = os.path.relpath(resolved, root)
     except ValueError:
         rel = path
     return rel.replace(os.sep, "/")
 
 
+@functools.lru_cache(maxsize=1 << 12)
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
 def display_path(path: Path | str) -> str:
     """A path as users should see it: relative to the working directory when below it."""
     text = str(path)
+    if not os.path.isabs(text) and ".." not in text.split(os.sep):
+        return os.path.normpath(text)  # what relpath gives, without asking for the cwd
     try:
         rel = os.path.relpath(text)
     except ValueError:
