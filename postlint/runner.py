@@ -289,8 +289,8 @@ class _File:
     #: what the cache holds for it: "" nothing usable, "file" an entry that depends on
     #: this file only, "run" an entry that depends on the whole run (cross-post rules)
     cached: str = ""
-    #: the bytes of a small entry, read once by the first look at the cache
-    entry: bytes | None = None
+    #: a small entry, read whole by the first look at the cache (kept for the replay)
+    entry: Any = None
 
 
 class _Run:
@@ -422,8 +422,10 @@ class _Run:
                 complete = False
                 continue
             fingerprint = entry.fingerprint
-            file.entry = entry.data
-            entry.close()
+            if entry.data is not None:
+                file.entry = entry  # in memory: no open file is kept
+            else:
+                entry.close()
             if fingerprint == "":
                 file.cached = "file"
             elif fingerprint == self.fingerprint:
@@ -440,11 +442,7 @@ class _Run:
             usable = file.cached == "file" or (file.cached == "run" and self.whole_run_cached)
             entry = None
             if usable:
-                entry = (
-                    self.cache.load_bytes(file.entry)
-                    if file.entry is not None
-                    else self.cache.load(key)
-                )
+                entry = file.entry if file.entry is not None else self.cache.load(key)
                 file.entry = None
             if entry is not None and entry.fingerprint not in ("", self.fingerprint):
                 entry.close()
