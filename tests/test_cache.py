@@ -256,3 +256,34 @@ def test_a_cached_export_in_parts_replays_every_part(
     assert check("export.csv") == fresh
     assert check("export.csv") == fresh
     assert check("-j", "2", "export.csv") == fresh
+
+
+# --------------------------------------------------------------------------- progress
+
+
+def test_the_progress_bar_waits_then_draws_then_erases(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from postlint import progress as progress_module
+
+    clock = [100.0]
+    monkeypatch.setattr(progress_module.time, "monotonic", lambda: clock[0])
+    stream = io.StringIO()
+    bar = progress_module.Progress(stream)
+    bar(0, 2000)
+    bar(1, 0)
+    assert stream.getvalue() == ""  # a short run shows nothing
+    clock[0] += 1.0
+    bar(511, 0)
+    assert stream.getvalue() == (
+        "\rpostlint [#######-----------------------] 512/2,000 files\x1b[K"
+    )
+    bar(1, 0)  # within a tenth of a second: not redrawn
+    assert stream.getvalue().count("\r") == 1
+    bar.clear()
+    assert stream.getvalue().endswith("\r\x1b[K")
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(project: Path) -> None:
+    result = CliRunner().invoke(cli, ["check", "-f", "concise", "drafts"])
+    assert result.stderr == ""
