@@ -447,7 +447,9 @@ def report(
 
 
 @cli.command()
-@click.option("--stdio", is_flag=True, help="Talk over stdin/stdout (the default and only transport).")
+@click.option(
+    "--stdio", is_flag=True, help="Talk over stdin/stdout (the default and only transport)."
+)
 def server(stdio: bool) -> None:
     """Run the language server (LSP over stdio) for live diagnostics and quick fixes."""
     try:
@@ -482,6 +484,7 @@ def server(stdio: bool) -> None:
 def init(directory: Path, preset: str | None, platforms: tuple[str, ...]) -> None:
     """Write a commented postlint.toml for a playbook in DIRECTORY (never overwrites)."""
     from postlint import init as setup
+    from postlint.config import display_path
 
     names = setup.parse_platforms(platforms)
     if preset is None:
@@ -511,7 +514,7 @@ def init(directory: Path, preset: str | None, platforms: tuple[str, ...]) -> Non
     checked.validate(config)
     count = len(checked.rules_for(config, None))
     click.echo(
-        f"Wrote {setup.display_path(path)}: the {preset} playbook, {count} rules enabled. "
+        f"Wrote {display_path(path)}: the {preset} playbook, {count} rules enabled. "
         f"Next: postlint check-config, then postlint PATH"
     )
 

@@ -27,7 +27,14 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 _NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _RULE_KEYS = ("kind", "severity", "message", "options", "doc", "default", "applies-to", "conflicts")
 _DOC_KEYS = (
-    "what", "why", "source", "example", "use_instead", "notes", "example_file", "example_config",
+    "what",
+    "why",
+    "source",
+    "example",
+    "use_instead",
+    "notes",
+    "example_file",
+    "example_config",
 )
 _APPLIES_KEYS = ("post-kinds", "platforms")
 
@@ -88,7 +95,6 @@ class Rule:
             self, options=options, needs=frozenset(module.NEEDS), module=module
         )
 
-
     def with_message(self, message: str, where: str) -> Rule:
         """The rule with another message template (checked against the kind's fields)."""
         fields = set(self.module.FIELDS) | {f.name for f in dataclasses.fields(self.options)}
@@ -133,7 +139,8 @@ def builtin_rules_dir() -> Path:
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            data: dict[str, Any] = tomllib.load(fh)
+            return data
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
