@@ -184,11 +184,14 @@ def fix_result(
         write_atomic(source.path, data)
     else:
         return result
-    # re-lint once, exactly as the file was linted (config, platforms, NLP settings); a
-    # fresh run state, so cross-post rules compare the fixed file with itself only
+    # re-lint once, exactly as the file was linted (config, platforms, NLP settings) and
+    # with the run's cross-post state: the fixed posts replace what they said before, so
+    # a duplicate of another file (duplicate-post, canned-reply) is still reported and
+    # the exit code is what a plain lint of the fixed files says
     from postlint.linter import RunState
 
+    state = getattr(result, "state", None) or RunState()
     path = source.path
-    again = lint_file(path, resolver, RunState(), data=data, display=source.display)
+    again = lint_file(path, resolver, state, data=data, display=source.display)
     summary.fixed += len(chosen)
     return dataclasses.replace(result, source=again.source, problems=again.problems)

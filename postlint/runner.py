@@ -54,6 +54,9 @@ class Result:
     config: Config
     part: int = 0
     final: bool = True
+    #: the run's cross-post state, so `--fix` re-lints a fixed file against the whole
+    #: run (a duplicate of another file stays a duplicate)
+    state: RunState | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -132,7 +135,7 @@ def lint_file(
         state=state,
         nlp_settings=config.tables.get("nlp"),
     )
-    return Result(source, problems, config)
+    return Result(source, problems, config, state=state)
 
 
 # --------------------------------------------------------------------------- units of work
@@ -611,7 +614,7 @@ class _Run:
                 )
             if writer is not None:
                 writer.add(problems)
-            yield Result(source, problems, config, i, i == len(units) - 1)
+            yield Result(source, problems, config, i, i == len(units) - 1, self.state)
         if writer is not None:
             if _cacheable(source):
                 writer.commit()

@@ -219,6 +219,48 @@ def test_summary_counts_the_applied_fixes(project: Path) -> None:
     assert after.problems == []
 
 
+DUPLICATES = f"""{IGNORE_PACKS}
+
+[rules.duplicate-post]
+enabled = true
+
+[rules.hashtag-case]
+enabled = true
+"""
+CAPTION = b"Happy #throwbackthursday to all our fans\n"
+FIXED = b"Happy #ThrowbackThursday to all our fans\n"
+DUPLICATE = "b.txt:1:1: warning [duplicate-post] same caption as a.txt:1\n"
+
+
+def test_fix_keeps_problems_that_depend_on_other_files(project: Path) -> None:
+    # both drafts are fixed (hashtag-case) and still duplicate each other: --fix must
+    # say so and fail, exactly as a plain lint of the fixed files does
+    _project(project, "a.txt", CAPTION, DUPLICATES)
+    (project / "b.txt").write_bytes(CAPTION)
+    assert _fix("--fix", ".")[:2] == (1, DUPLICATE)
+    assert (project / "a.txt").read_bytes() == (project / "b.txt").read_bytes() == FIXED
+    assert _fix(".")[:2] == (1, DUPLICATE)
+    assert _fix("--fix", ".")[:2] == (1, DUPLICATE)
+
+
+def test_fix_of_one_copy_compares_it_with_the_other_files(project: Path) -> None:
+    # only b needs a fix; once fixed it is a copy of a
+    _project(project, "a.txt", FIXED, DUPLICATES)
+    (project / "b.txt").write_bytes(CAPTION)
+    assert _fix("--fix", ".")[:2] == (1, DUPLICATE)
+    assert (project / "b.txt").read_bytes() == FIXED
+
+
+def test_diff_reports_problems_that_depend_on_other_files(project: Path) -> None:
+    _project(project, "a.txt", CAPTION, DUPLICATES)
+    (project / "b.txt").write_bytes(CAPTION)
+    code, out, _ = _fix("--diff", ".")
+    assert code == 1
+    assert out.count("+Happy #ThrowbackThursday to all our fans") == 2
+    assert DUPLICATE in out
+    assert (project / "a.txt").read_bytes() == (project / "b.txt").read_bytes() == CAPTION
+
+
 # --------------------------------------------------------------------------- choosing
 
 
