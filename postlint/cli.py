@@ -446,6 +446,41 @@ def report(
     )
 
 
+@cli.group()
+def train() -> None:
+    """Train a model of the kind a rule uses, on your own labelled posts."""
+
+
+@train.command(name="humour")
+@click.argument("data_csv", metavar="DATA.csv", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help='Where to write the model; use it with [rules.humour] model = "PATH".',
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Held-out split seed.")
+def train_humour_command(data_csv: Path, out: Path, seed: int) -> None:
+    """Fit a humour model on a text,humor CSV; print its held-out metrics.
+
+    DATA.csv has a `text` column and a `humor` column of 1 (humorous) or 0 (serious).
+    """
+    from postlint.humour_train import train_humour
+
+    result = train_humour(data_csv, out, seed=seed)
+    rows = (
+        ("precision", f"{result['precision']:.3f}"),
+        ("recall", f"{result['recall']:.3f}"),
+        ("F1", f"{result['f1']:.3f}"),
+        ("threshold", f"{result['threshold']:.2f}"),
+        ("rows", f"{result['rows']} ({result['held_out_rows']} held out)"),
+    )
+    click.echo("held-out metrics")
+    for name, value in rows:
+        click.echo(f"  {name:<10} {value}")
+    click.echo(f"wrote {out} ({result['n_grams']} n-grams)")
+
+
 @cli.command()
 @click.option(
     "--stdio", is_flag=True, help="Talk over stdin/stdout (the default and only transport)."
