@@ -121,13 +121,17 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def unified_diff(display: str, before: str, after: str) -> str:
     """A unified diff of a fix, as `--diff` prints it (git's marker for a last line
-    without a line ending, so the output stays a valid patch)."""
+    without a line ending, so the output stays a valid patch). A relative path gets
+    git's `a/` and `b/` prefixes (`git apply`, `patch -p1`); an absolute one is shown
+    as it is on both sides (`a//tmp/x.txt` names no file)."""
+    absolute = os.path.isabs(display) or display.startswith("~")
+    old, new = (display, display) if absolute else (f"a/{display}", f"b/{display}")
     lines = []
     for line in difflib.unified_diff(
         before.splitlines(keepends=True),
         after.splitlines(keepends=True),
-        fromfile=f"a/{display}",
-        tofile=f"b/{display}",
+        fromfile=old,
+        tofile=new,
     ):
         if line.endswith(("\n", "\r")):
             lines.append(line)

@@ -292,6 +292,20 @@ def test_diff_marks_a_missing_final_newline() -> None:
     )
 
 
+def test_diff_headers_of_an_absolute_path_name_the_file(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # a file outside the working folder is shown by its absolute path
+    path = _project(tmp_path_factory.mktemp("elsewhere"), "post.txt", b"ST4\n")
+    code, out, _ = _fix("--diff", str(path))
+    assert code == 1
+    assert out.startswith(f"--- {path}\n+++ {path}\n@@ -1 +1 @@\n-ST4\n+ST4 (@Stranger_Things)\n")
+    assert unified_diff("/tmp/x.txt", "a\n", "b\n").splitlines()[:2] == [
+        "--- /tmp/x.txt",
+        "+++ /tmp/x.txt",
+    ]
+
+
 # --------------------------------------------------------------------------- properties
 
 _spans = st.tuples(st.integers(0, 40), st.integers(0, 6)).map(lambda t: (t[0], t[0] + t[1]))
