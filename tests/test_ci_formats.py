@@ -66,11 +66,22 @@ def schema() -> dict[str, Any]:
     return loaded
 
 
+#: checks the schema's `format`s too: `uri` and `uri-reference` (artifact locations,
+#: `$schema`) need rfc3986-validator, `date-time` rfc3339-validator; without them
+#: jsonschema passes every string (test_format_checks_are_live fails then)
+FORMATS = jsonschema.FormatChecker()
+
+
+def validate(log: Any) -> None:
+    """Validate a SARIF log against the official schema, `format` keywords included."""
+    jsonschema.Draft4Validator(schema(), format_checker=FORMATS).validate(log)
+
+
 def test_sarif_is_valid_and_complete(project: Path) -> None:
     code, out = run("--format", "sarif", "drafts")
     assert code == 1
     log = json.loads(out)
-    jsonschema.Draft4Validator(schema()).validate(log)
+    validate(log)
     assert log["version"] == "2.1.0"
     (sarif_run,) = log["runs"]
     assert sarif_run["columnKind"] == "unicodeCodePoints"
@@ -123,7 +134,7 @@ def test_sarif_info_is_a_note_and_an_empty_run_is_valid(project: Path) -> None:
     (project / "drafts" / "launch day.md").write_text("Short one\n", encoding="utf-8")
     code, out = run("--format", "sarif", "--fail-on", "error", "drafts")
     log = json.loads(out)
-    jsonschema.Draft4Validator(schema()).validate(log)
+    validate(log)
     assert code == 0
     (result,) = log["runs"][0]["results"]
     assert (result["ruleId"], result["level"]) == ("account-tag", "note")
@@ -131,7 +142,7 @@ def test_sarif_info_is_a_note_and_an_empty_run_is_valid(project: Path) -> None:
     (project / "drafts" / "launch day.md").write_text("Short @one\n", encoding="utf-8")
     code, out = run("--format", "sarif", "drafts")
     log = json.loads(out)
-    jsonschema.Draft4Validator(schema()).validate(log)
+    validate(log)
     assert (code, log["runs"][0]["results"], log["runs"][0]["tool"]["driver"]["rules"]) == (
         0,
         [],
@@ -164,7 +175,57 @@ def test_schema_rejects_what_postlint_must_not_write() -> None:
         ],
     }
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.Draft4Validator(schema()).validate(bad)
+        validate(bad)
+
+
+def minimal_log(uri: str) -> dict[str, Any]:
+    return {
+        "version": "2.1.0",
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "postlint"}},
+                "results": [
+                    {
+                        "message": {"text": "x"},
+                        "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}],
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def test_format_checks_are_live() -> None:
+    """`format` is checked: an artifact URI with a raw space or a `$schema` that is no
+    URI fails, the escaped forms pass."""
+    validate(minimal_log("drafts/launch%20day.md"))
+    validate(minimal_log("file:///home/me/drafts/launch%20day.md"))
+    with pytest.raises(jsonschema.ValidationError, match="is not a 'uri-reference'"):
+        validate(minimal_log("drafts/launch day.md"))
+    bad_schema = minimal_log("a.txt") | {"$schema": "sarif 2.1.0"}
+    with pytest.raises(jsonschema.ValidationError, match="is not a 'uri'"):
+        validate(bad_schema)
+
+
+def test_sarif_uris_of_awkward_and_absolute_paths_are_valid(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Spaces, accents, `%`, `:`, `#` and `?` in names are percent-escaped; a path
+    outside the working folder becomes a file:// URI; both pass `uri-reference`."""
+    (project / "drafts" / "été: 50% #1?.md").write_text("click here\n", encoding="utf-8")
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "a b.md"
+    elsewhere.write_text("click here\n", encoding="utf-8")
+    code, out = run("--format", "sarif", "drafts/été: 50% #1?.md", str(elsewhere))
+    assert code == 1
+    log = json.loads(out)
+    validate(log)
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in log["runs"][0]["results"]
+    }
+    assert uris == {"drafts/%C3%A9t%C3%A9%3A%2050%25%20%231%3F.md", elsewhere.as_uri()}
+    assert "%20" in elsewhere.as_uri()
 
 
 def test_github_annotations(project: Path) -> None:
@@ -232,4 +293,4 @@ def test_documented_workflow_runs_the_ci_formats(project: Path) -> None:
     assert code == 1 and out.startswith("::")
     code, out = run(*commands[1].split(" > ")[0].split()[1:])
     assert code == 0
-    jsonschema.Draft4Validator(schema()).validate(json.loads(out))
+    validate(json.loads(out))
