@@ -45,6 +45,7 @@ TABLE = {
         "default": "@strangerthings",
     },
     "Millie Bobby Brown": {"instagram": "@milliebobbybrown"},
+    "Netflix": {"x": "@netflix", "instagram": "@netflix"},
 }
 
 
@@ -83,7 +84,7 @@ def _hits(text: str, platforms: tuple[str, ...] = (), **options: object) -> list
         (
             "Stranger Things @Stranger_Things",
             ("x", "instagram"),
-            [("Stranger Things", "@strangerthingstv")],
+            [("Stranger Things", "@strangerthingstv for instagram")],
         ),
         # no platform: any of the account's handles counts, else the default is needed
         ("Stranger Things @strangerthingstv", (), []),
@@ -116,6 +117,37 @@ def test_fix_modes(mode: str, edit: tuple[int, int, str], safe: bool) -> None:
     assert hit.fix is not None
     assert tuple(hit.fix.edits[0]) == edit
     assert hit.fix.safe is safe
+
+
+@pytest.mark.parametrize("mode", ["append", "replace"])
+@pytest.mark.parametrize(
+    ("text", "handle"),
+    [
+        ("Stranger Things is back", "@Stranger_Things for x, @strangerthingstv for instagram"),
+        # the caption already tags X's account: Instagram's handle would still go to X
+        ("Stranger Things is back @Stranger_Things", "@strangerthingstv for instagram"),
+    ],
+)
+def test_platforms_that_need_different_handles_get_no_fix(
+    mode: str, text: str, handle: str
+) -> None:
+    # one caption for X and Instagram cannot carry the right handle for both
+    opts = build_options(Options, {"accounts": TABLE, "fix": mode}, "test")
+    (hit,) = check(_post(text, ("x", "instagram")), opts)
+    assert hit.fix is None
+    assert hit.data["handle"] == handle
+    assert hit.data["note"] == (
+        "; no automatic fix: x and instagram need different handles in one caption,"
+        " write one post per platform"
+    )
+
+
+def test_platforms_that_share_a_handle_keep_the_fix() -> None:
+    opts = build_options(Options, {"accounts": TABLE}, "test")
+    (hit,) = check(_post("Netflix has it", ("x", "instagram")), opts)
+    assert hit.data["note"] == ""
+    assert hit.fix is not None and hit.fix.safe
+    assert tuple(hit.fix.edits[0]) == (7, 7, " (@netflix)")
 
 
 def test_fix_none_offers_no_fix() -> None:
@@ -255,5 +287,6 @@ def test_the_example_drafts(monkeypatch: pytest.MonkeyPatch) -> None:
         f"{where}/untagged.md:4:41: warning [untagged-account] Millie Bobby Brown is named but "
         "not tagged: add @milliebobbybrown",
         f"{where}/wrong-platform.md:4:1: warning [untagged-account] Stranger Things is named "
-        "but not tagged: add @strangerthingstv",
+        "but not tagged: add @strangerthingstv for instagram; no automatic fix: x and "
+        "instagram need different handles in one caption, write one post per platform",
     ]

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from postlint.drafts import Post
 
 NEEDS = frozenset({"text"})
-FIELDS = ("name", "handle", "platform")
+FIELDS = ("name", "handle", "platform", "note")
 #: config tables the Resolver passes in as options of the same name
 CONFIG_TABLES = ("accounts",)
 
@@ -219,13 +219,33 @@ def check(post: Post, options: Options) -> Iterator[Hit]:
         first = next(occurrences(post, pattern), None)
         if first is None:
             continue
-        handles = " ".join(h for _, h in missing)
+        # one caption goes to every platform of the post: when they need different
+        # handles, any handle written into it is another platform's wrong tag, so no
+        # fix is offered (the writer splits the post per platform)
+        needed = required_handles(account, post.platforms) if post.platforms else ()
+        if len(needed) > 1:
+            platforms = [p for p, _ in needed]
+            handles = ", ".join(f"{h} for {p}" for p, h in missing)
+            note = (
+                f"; no automatic fix: {_and(platforms)} need different handles in one caption,"
+                " write one post per platform"
+            )
+            fix = None
+        else:
+            handles = " ".join(h for _, h in missing)
+            note = ""
+            fix = _fix(post, first, handles, options.fix)
         data = {
             "name": account.name,
             "handle": handles,
             "platform": ", ".join(p for p, _ in missing),
+            "note": note,
         }
-        yield Hit(first.start, first.end, data, _fix(post, first, handles, options.fix))
+        yield Hit(first.start, first.end, data, fix)
+
+
+def _and(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _fix(post: Post, at: Occurrence, handles: str, mode: str) -> Fix | None:
