@@ -21,7 +21,7 @@ from pathlib import Path
 # kind (length, count, phrases, humour) has real work on every post.
 _HOOKS = (
     "New drop alert",
-    "Sunday afternoon walking through Venice in the sun",
+    "Slow Sunday by the harbour with a flat white",
     "POV: you finally tried our cold brew",
     "Behind the scenes at today's shoot",
     "We asked, you answered",
