@@ -281,6 +281,16 @@ def annotate(
         post.doc = doc
 
 
+def token_matcher(vocab: Any, patterns: Sequence[Sequence[Mapping[str, Any]]]) -> Any:
+    """A spaCy `Matcher` over `vocab` with `patterns` under one key, longest matches
+    kept (`greedy="LONGEST"`), patterns validated by spaCy (the tokens kind)."""
+    from spacy.matcher import Matcher
+
+    matcher = Matcher(vocab, validate=True)
+    matcher.add("rule", [list(p) for p in patterns], greedy="LONGEST")
+    return matcher
+
+
 def doc_for(post: Post, needs: Iterable[str] = TOKEN_NEEDS) -> Any:
     """`post.doc`, annotating the post with the blank pipeline first if nobody has (a
     kind called outside the linter)."""

@@ -4,6 +4,7 @@ models (exit 2 with the install command) and proof that default runs never impor
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -224,3 +225,18 @@ def test_a_token_rule_does_import_spacy(project: Path) -> None:
     )
     assert imported
     assert output == ('post.txt:1:1: warning [tag-a-friend-tokens] no "tag a friend" prompt')
+
+
+_SPACY_IMPORT = re.compile(r"^\s*(?:import\s+spacy\b|from\s+spacy(?:\.\w+)*\s+import\b)", re.M)
+
+
+def test_only_nlp_imports_spacy() -> None:
+    # DESIGN: postlint/nlp.py is the one module that imports spaCy (the tokens kind asks
+    # it for a Matcher), so the cost and the missing-package error live in one place
+    package = Path(__file__).resolve().parent.parent / "postlint"
+    importers = sorted(
+        str(p.relative_to(package))
+        for p in package.rglob("*.py")
+        if _SPACY_IMPORT.search(p.read_text(encoding="utf-8"))
+    )
+    assert importers == ["nlp.py"]

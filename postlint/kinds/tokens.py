@@ -184,10 +184,9 @@ class Options:
         key = id(vocab)
         matcher = self.compiled.get(key)
         if matcher is None:
-            from spacy.matcher import Matcher
+            from postlint.nlp import token_matcher
 
-            matcher = Matcher(vocab, validate=True)
-            matcher.add("rule", [list(p) for p in self.checked], greedy="LONGEST")
+            matcher = token_matcher(vocab, self.checked)
             self.compiled.clear()  # one pipeline per run; do not keep old vocabs alive
             self.compiled[key] = matcher
         return matcher
