@@ -22,9 +22,10 @@ from postlint.server import from_client_character, to_client_character
 
 asyncio = pytest.mark.asyncio(loop_scope="function")
 
-#: a fixable test rule: the kind comes from a plugin registered through the
+#: a fixable test rule whose kind comes from a plugin registered through the
 #: `postlint.kinds` entry point (a dist-info folder on PYTHONPATH), as a third-party
-#: kind would, because no shipped kind offers fixes yet.
+#: kind would: the server serves plugin kinds' fixes too. Shipped fixes (hashtag-case,
+#: untagged-account) are tested end to end in test_shipped_fixes_applied_and_cleared.
 KIND = '''
 """Test kind `replace`: flag a pattern, fix it by replacing the match."""
 import re
@@ -292,6 +293,88 @@ async def test_open_quick_fix_and_cleared_diagnostics_in_utf16(project: Path) ->
         assert fixed == "🎉 Big news, read the recipe now\n"
 
         change(client, uri, fixed, 2)
+        assert await wait_for(client, uri, lambda d: len(d) == 0) == []
+
+
+#: shipped rules only: the hygiene pack's hashtag-case and the engagement pack's
+#: untagged-account, which needs an [accounts] table
+SHIPPED_CONFIG = """
+ignore = ["account-tag", "humour", "tag-a-friend", "max-length"]
+
+[accounts."Stranger Things"]
+default = "@strangerthings"
+"""
+SHIPPED_DRAFT = "🎉 Back to 2009 #throwbackthursday with Stranger Things\n"
+
+
+def shipped_why(pack: str, rule: str) -> str:
+    """A shipped rule's doc.why, read from its rule file."""
+    from postlint._toml import tomllib
+
+    path = Path(__file__).resolve().parents[1] / "rules" / pack / f"{rule}.toml"
+    why: str = tomllib.loads(path.read_text(encoding="utf-8"))["doc"]["why"]
+    return why
+
+
+async def quick_fix(
+    client: LanguageClient, uri: str, diagnostic: types.Diagnostic
+) -> types.CodeAction:
+    """The one quick fix the server offers for `diagnostic`."""
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri),
+            diagnostic.range,
+            types.CodeActionContext(diagnostics=[diagnostic], only=["quickfix"]),
+        )
+    )
+    assert actions is not None
+    (action,) = actions
+    assert isinstance(action, types.CodeAction)
+    return action
+
+
+@asyncio
+async def test_shipped_fixes_applied_and_cleared(tmp_path: Path) -> None:
+    """Shipped fixable rules through a real client: exact UTF-16 ranges after an emoji,
+    hover with the rule's why, each quick fix applied and sent back as didChange, and
+    the diagnostics it fixed gone."""
+    (tmp_path / "postlint.toml").write_text(SHIPPED_CONFIG, encoding="utf-8")
+    (tmp_path / "drafts").mkdir()
+    async with session(tmp_path) as (client, _):
+        uri = open_draft(client, tmp_path / "drafts" / "rewatch.txt", SHIPPED_DRAFT)
+        diagnostics = await wait_for(client, uri, lambda d: len(d) == 2)
+        # code points 15..33 and 39..54; 🎉 is two UTF-16 units
+        assert spans(diagnostics) == [
+            ("hashtag-case", types.DiagnosticSeverity.Information, 0, 16, 0, 34),
+            ("untagged-account", types.DiagnosticSeverity.Warning, 0, 40, 0, 55),
+        ]
+        hashtag, account = diagnostics
+        assert hashtag.message == (
+            "#throwbackthursday reads as one word to screen readers; write #ThrowbackThursday"
+        )
+        assert account.message == ("Stranger Things is named but not tagged: add @strangerthings")
+
+        hover = await client.text_document_hover_async(
+            types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(0, 20))
+        )
+        assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+        assert shipped_why("hygiene", "hashtag-case") in hover.contents.value
+        assert hover.range == hashtag.range
+
+        action = await quick_fix(client, uri, hashtag)
+        assert list(action.diagnostics or ()) == [hashtag]
+        text = apply_text_edits(SHIPPED_DRAFT, edits_of(action, uri), "utf-16")
+        assert text == "🎉 Back to 2009 #ThrowbackThursday with Stranger Things\n"
+        change(client, uri, text, 2)
+        left = await wait_for(client, uri, lambda d: len(d) == 1)
+        assert spans(left) == [spans([account])[0]]
+
+        action = await quick_fix(client, uri, left[0])
+        text = apply_text_edits(text, edits_of(action, uri), "utf-16")
+        assert text == (
+            "🎉 Back to 2009 #ThrowbackThursday with Stranger Things (@strangerthings)\n"
+        )
+        change(client, uri, text, 3)
         assert await wait_for(client, uri, lambda d: len(d) == 0) == []
 
 
