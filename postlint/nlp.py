@@ -287,7 +287,7 @@ def token_matcher(vocab: Any, patterns: Sequence[Sequence[Mapping[str, Any]]]) -
     from spacy.matcher import Matcher
 
     matcher = Matcher(vocab, validate=True)
-    matcher.add("rule", [list(p) for p in patterns], greedy="LONGEST")
+    matcher.add("rule", [[dict(spec) for spec in p] for p in patterns], greedy="LONGEST")
     return matcher
 
 
