@@ -367,9 +367,8 @@ def check_config(config_path: Path | None) -> None:
 @click.option(
     "--normalize",
     type=click.Choice(["none", "group-median"]),
-    default="none",
-    show_default=True,
-    help="Divide each post's metric by its group's median.",
+    help="Divide each post's metric by its group's median "
+    "[default: group-median with --by, else none].",
 )
 @click.option("--since", help="Only posts on or after this date.")
 @click.option("--until", help="Only posts up to this date (a bare date includes that day).")
@@ -406,7 +405,7 @@ def report(
     history: tuple[Path, ...],
     metric: str,
     by: str | None,
-    normalize: str,
+    normalize: str | None,
     since: str | None,
     until: str | None,
     date_column: str | None,

@@ -42,13 +42,18 @@ class RowFlagger(Protocol):
 PLOT_SUFFIXES = (".svg", ".png", ".html")
 
 
+def default_normalization(by: str | None) -> str:
+    """`--normalize` when not given: each post against its own group's median under `--by`."""
+    return "group-median" if by else "none"
+
+
 def run_report(
     history_path: str | Path | Sequence[str | Path],
     *,
     metric: str,
     flags_for: Flagger,
     by: str | None = None,
-    normalize: str = "none",
+    normalize: str | None = None,
     since: str | None = None,
     until: str | None = None,
     date_column: str | None = None,
@@ -59,7 +64,12 @@ def run_report(
     seed: int = 0,
     resamples: int = DEFAULT_RESAMPLES,
 ) -> str:
-    """Run the whole report and return it rendered in `fmt`; write `plot` if given."""
+    """Run the whole report and return it rendered in `fmt`; write `plot` if given.
+
+    `normalize` None is the issue's default: `group-median` when `by` is given (a big
+    account does not swamp a small one), `none` otherwise.
+    """
+    normalize = default_normalization(by) if normalize is None else normalize
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
     if normalize not in NORMALIZATIONS:
@@ -94,11 +104,16 @@ def run_report(
         date_column=date_column,
         text_column=text_column,
     )
-    if not history.values:
+    if len(history.values) < 2:
+        # Nothing to compare: a rule needs a flagged and a passed post at the very least.
         left_out = ", ".join(
             f"{n:,} {why.replace('_', ' ')}" for why, n in history.skipped.items() if n
         )
-        raise UsageError(f"no posts left to compare (left out: {left_out or 'none'})")
+        left = "no posts" if not history.values else "only 1 post"
+        raise UsageError(
+            f"{', '.join(str(path) for path in paths)}: {left} left to compare "
+            f"(left out: {left_out or 'none'}); a report needs at least 2"
+        )
 
     if isinstance(flags_for, RowFlagger):
         metadata = [
