@@ -6,6 +6,7 @@ import csv
 import json
 import statistics
 from pathlib import Path
+from typing import Any
 
 import pytest
 import regex
@@ -139,3 +140,99 @@ def test_the_configs_text_column_is_the_historys(tmp_path: Path) -> None:
     document = json.loads(run_report(history, metric="likes", flags_for=flagger, fmt="json"))
     row = next(r for r in document["rules"] if r["rule"] == "max-length")
     assert (row["flagged"], row["passed"]) == (15, 15)
+
+
+def two_accounts(folder: Path) -> Path:
+    """A big and a small account; long posts flagged by max-length in both."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["account,text,likes"]
+    for i in range(24):
+        text = "short one" if i % 2 else "a much longer caption than forty characters clearly"
+        lines.append(f"big,{text},{1000 + 37 * i}")
+        lines.append(f"small,{text},{10 + i}")
+    history = folder / "history.csv"
+    history.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "postlint.toml").write_text('extends = ["platforms"]\n', encoding="utf-8")
+    return history
+
+
+def report_json(*arguments: str) -> dict[str, Any]:
+    result = CliRunner().invoke(
+        cli, ["report", *arguments, "--select", "max-length", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    document: dict[str, Any] = json.loads(result.output)
+    return document
+
+
+def max_length(document: dict[str, Any]) -> dict[str, Any]:
+    """The pooled max-length row."""
+    row: dict[str, Any] = next(
+        r for r in document["rules"] if r["rule"] == "max-length" and r["group"] is None
+    )
+    assert (row["flagged"], row["passed"]) == (24, 24)
+    return row
+
+
+def test_normalize_defaults_to_group_median_with_by(tmp_path: Path) -> None:
+    history = str(two_accounts(tmp_path))
+    with (tmp_path / "history.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    median_of = {
+        account: statistics.median(float(r["likes"]) for r in rows if r["account"] == account)
+        for account in ("big", "small")
+    }
+    normalised_passed = statistics.median(
+        float(r["likes"]) / median_of[r["account"]] for r in rows if r["text"] == "short one"
+    )
+
+    by_default = report_json(history, "--metric", "likes", "--by", "account")
+    explicit = report_json(
+        history, "--metric", "likes", "--by", "account", "--normalize", "group-median"
+    )
+    assert by_default == explicit
+    pooled = max_length(by_default)
+    assert pooled["median_passed"] == pytest.approx(normalised_passed)
+
+    raw = report_json(history, "--metric", "likes", "--by", "account", "--normalize", "none")
+    raw_pooled = max_length(raw)
+    assert raw_pooled["median_passed"] == statistics.median(
+        float(r["likes"]) for r in rows if r["text"] == "short one"
+    )
+    # without --by there is no group to divide by: raw values
+    assert max_length(report_json(history, "--metric", "likes")) == raw_pooled
+
+
+def test_nothing_is_written_beside_the_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("matplotlib")
+    history = two_accounts(tmp_path / "in")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
+    plot = tmp_path / "out" / "picture.png"
+
+    def listing() -> list[str]:
+        return sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
+
+    before = listing()
+    result = CliRunner().invoke(
+        cli,
+        ["report", str(history), "--metric", "likes", "--by", "account", "--select",
+         "max-length", "--format", "html", "--plot", str(plot)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("<!DOCTYPE html>")
+    assert listing() == sorted([*before, "out/picture.png"])
+
+
+def test_a_history_with_one_post_is_a_usage_error(tmp_path: Path) -> None:
+    history = tmp_path / "one.csv"
+    history.write_text("text,likes\nour only post so far,12\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["report", str(history), "--metric", "likes"])
+    assert result.exit_code == 2
+    assert result.output.strip().endswith(
+        f"{history}: only 1 post left to compare (left out: none); a report needs at least 2"
+    )
+    assert len(result.output.strip().splitlines()) == 1

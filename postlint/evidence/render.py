@@ -14,7 +14,7 @@ import math
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from postlint.evidence.stats import ALPHA, RuleResult, format_p
+from postlint.evidence.stats import RuleResult, format_p
 
 FORMATS = ("text", "json", "html")
 
@@ -275,7 +275,7 @@ def to_html(report: Report, picture_svg: bytes | None = None) -> str:
         if result.group is not None:
             cells[1] = result.group  # unescaped original; escaped below like every cell
         classes = ["pooled"] if result.group is None else []
-        if result.p_adjusted is not None and result.p_adjusted < ALPHA:
+        if result.evidence:
             classes.append("evidence")
         tds = "".join(f"<td>{e(cell)}</td>" for cell in cells)
         rows.append(
