@@ -47,7 +47,7 @@ _CHECKS: dict[str, Callable[[Post, Any], bool]] = {
     "platform-entities": lambda post, o: bool(_platforms(o) & set(post.platforms)),
     "platform-chars": lambda post, o: bool(_platforms(o) & set(post.platforms)),
     "handles": lambda post, o: (
-        bool(set(o.platforms) & set(post.platforms)) and bool(post.view.mentions)
+        bool((set(o.platforms) or _platforms(o)) & set(post.platforms)) and bool(post.view.mentions)
     ),
     "media": lambda post, o: bool(post.meta.get("media")),
     "schedule": lambda post, o: any(post.meta.get(k) for k in o.keys),
