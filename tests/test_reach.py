@@ -71,6 +71,20 @@ def test_the_pack_is_opt_in_and_holds_its_rules() -> None:
         ("Like for pizza, share for tacos", "vote"),
         ("Comment A for pizza or B for tacos", "vote"),
         ("Which dress? Vote in the comments", "vote"),
+        # shapes beyond a closed word list (audit, issue 5)
+        ("Retweet to spread the word", "share"),
+        ("Retweet to show your support", "share"),
+        ("Share with a friend who bakes", "share"),
+        ("Send to a friend who needs a laugh", "share"),
+        ("Add a comment if you agree", "comment"),
+        ("TAG YOUR TEAMMATE", "tag"),
+        ("Tag an entrepreneur", "tag"),
+        ("tag your swolemate", "tag"),
+        ("Tag a travel companion", "tag"),
+        ("Tag that one friend who always orders dessert", "tag"),
+        ("#giveaway tag a friend to enter", "tag"),
+        ("Follow us & tag 2 friends", "tag"),
+        ("Double tap for details", "react"),
     ],
 )
 def test_each_kind_of_bait_is_named(project: Path, text: str, category: str) -> None:
@@ -124,6 +138,16 @@ def test_several_kinds_in_one_post_each_get_a_problem(project: Path) -> None:
         "Drop it like it's hot for free ice cream",
         'When your boss says hi and you reply "maybe later"',
         "Please reply if you are interested in the role",
+        # a tag that names no person, a negated tag, a place, a meme
+        "Tag your photos with #BakeryLove to be featured",
+        "Tag the location so other visitors can find us",
+        "Tag your favourite coffee shop in your stories",
+        "Please don't tag a friend in the spoilers thread",
+        "Tag yourself: which croissant are you",
+        "Send to your email and print the ticket at home",
+        "Leave a comment if you have any questions about the menu",
+        "Double tap the photo to zoom in on the stitching",
+        "Retweets are not endorsements",
     ],
 )
 def test_lookalikes_do_not_fire(project: Path, text: str) -> None:
@@ -144,6 +168,45 @@ def test_lookalikes_do_not_fire(project: Path, text: str) -> None:
 )
 def test_requests_for_help_advice_or_recommendations_are_exempt(project: Path, text: str) -> None:
     assert found(project, text, "engagement-bait") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # one election word somewhere does not make a poll an election reminder
+        ("Our primary colours collection: vote for your favourite shade in the comments", ["vote"]),
+        ("Vote for your favorite pet! Voters get a sticker", ["vote"]),
+        # an election context does
+        ("Vote for your favorite candidate on Tuesday", []),
+        ("Polls open at 7am: vote for your future", []),
+        # a request for help excuses passing it on, not a separate bait clause
+        ("Any tips for Lisbon? Like this if you have been there", ["react"]),
+        ("Any tips for Lisbon? Share this if you love Portugal", ["share"]),
+        ("Any tips for Lisbon? Comment below if you have been", []),
+        (
+            "Lost dog near Elm Park. Share this with everyone nearby, like if you love dogs",
+            ["react"],
+        ),
+        (
+            "We're raising money for the shelter. Share with 5 friends for your chance to win",
+            ["share"],
+        ),
+    ],
+)
+def test_exemptions_are_local(project: Path, text: str, expected: list[str]) -> None:
+    assert categories(project, text) == expected
+
+
+def test_an_unknown_exempt_category_names_the_key(project: Path) -> None:
+    (project / "postlint.toml").write_text(
+        REACH + '[rules.engagement-bait]\nexempt-categories = ["shares"]\n', encoding="utf-8"
+    )
+    result = CliRunner().invoke(cli, ["check-config"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "postlint: error: postlint.toml: rules.engagement-bait: "
+        "exempt-categories: unknown category 'shares' (expected one of react, comment"
+    )
 
 
 def test_exemption_needs_a_request_not_a_topic(project: Path) -> None:
@@ -196,6 +259,11 @@ def test_a_bad_category_names_the_file_and_key(project: Path) -> None:
         ("Doctors hate him! Local dad's 10-minute workout", "Doctors hate him"),
         ("Wait till you see what she made with leftover rice", "Wait till you see what"),
         ("The secret banks don't want you to know", "banks don't want you to know"),
+        ("What happens next? 😱 Link in bio", "What happens next?"),
+        ("Watch what happens next 👀", "Watch what happens next"),
+        ("This one trick cut our bills in half", "This one trick"),
+        ("The one trick every baker should know", "The one trick"),
+        ("This simple hack saved us £200 a year", "This simple hack saved"),
     ],
 )
 def test_clickbait_fires_on_curiosity_gaps(project: Path, text: str, match: str) -> None:
@@ -214,6 +282,13 @@ def test_clickbait_fires_on_curiosity_gaps(project: Path, text: str, match: str)
         "A trick question for trivia night: how many moons has Mars?",
         "Believe it or not, we're 10 today",
         "Number 7 bus diverted today",
+        "Here is what happens next: the store opens at 9",
+        "Here's what happens next. The store opens at 9",
+        "Book a magic trick show for kids' parties",
+        "The one trick every baker should know: rest the dough overnight",
+        "This trick shot took 40 takes",
+        "Hat trick for Jones in the derby!",
+        "What happens next season? Renewal news on Friday",
     ],
 )
 def test_clickbait_lookalikes_pass(project: Path, text: str) -> None:
@@ -233,6 +308,10 @@ def test_clickbait_lookalikes_pass(project: Path, text: str) -> None:
         ("#fbf to our first shop in 2009", []),
         ("Thank you to our 10k followers", []),
         ("Congrats to @like4like_studio on the launch", []),
+        # one problem per occurrence, however many patterns find it
+        ("Follow me I'll follow back", ["Follow me I'll follow back"]),
+        ("#likes4likes #lforl #likeback", ["#likes4likes", "#lforl", "#likeback"]),
+        ("Follow back the river to the falls", []),
     ],
 )
 def test_engagement_swaps(project: Path, text: str, matches: list[str]) -> None:

@@ -53,7 +53,8 @@ class Options:
 
 
 def check(post: Post, options: Options) -> Iterator[Hit]:
-    """Forbid: a hit per match. Require: one hit over the post when nothing matches."""
+    """Forbid: a hit per matched phrase (overlapping matches of several patterns are one
+    hit, the earliest and longest). Require: one hit over the post when nothing matches."""
     text = post.text
     if options.mode == "require":
         for pattern in options.compiled:
@@ -61,7 +62,15 @@ def check(post: Post, options: Options) -> Iterator[Hit]:
                 return
         yield Hit(0, len(text), {"match": ""})
         return
-    for pattern in options.compiled:
-        for m in pattern.finditer(text, timeout=TIMEOUT):
-            if m.end() > m.start():
-                yield Hit(m.start(), m.end(), {"match": m.group()})
+    matches = sorted(
+        (m.start(), -m.end(), m.group())
+        for pattern in options.compiled
+        for m in pattern.finditer(text, timeout=TIMEOUT)
+        if m.end() > m.start()
+    )
+    last_end = -1
+    for start, neg_end, match in matches:
+        if start < last_end:
+            continue  # one hit per occurrence, however many patterns find it: the first, longest
+        last_end = -neg_end
+        yield Hit(start, last_end, {"match": match})
