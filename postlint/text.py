@@ -25,10 +25,10 @@ from typing import Any, NamedTuple, TypedDict
 import regex
 
 __all__ = [
-    "HANDLE_MAX_LENGTH",
-    "HANDLE_PLATFORMS",
+    "HANDLE_STYLES",
     "UNITS",
     "Entity",
+    "HandleSyntax",
     "TextView",
     "TweetParse",
     "TwitterTextConfig",
@@ -45,12 +45,14 @@ __all__ = [
     "extract_urls",
     "extract_urls_with_indices",
     "handle_problem",
+    "handle_syntax",
     "is_valid_handle",
     "is_valid_hashtag",
     "is_valid_list",
     "is_valid_url",
     "is_valid_username",
     "parse_tweet",
+    "shipped_handle_syntax",
     "twitter_text_config",
 ]
 
@@ -1202,42 +1204,107 @@ def cut_offset(text: str, unit: str, limit: int, **params: Any) -> int | None:
 
 # --------------------------------------------------------------------------------------------
 # Handle syntax per platform (platforms.md §1.10)
+#
+# The facts (characters, lengths, blocked TLDs) are the per-platform tables of the shipped rule
+# rules/platforms/handle-syntax.toml, each citing its source; a config overrides them key by
+# key (`[rules.handle-syntax] x = {max-length = 20}`). The code only knows three shapes of
+# handle: a plain name, a domain name (Bluesky) and a fediverse `user@server` (Mastodon).
 
 _PLATFORM_ALIASES: Mapping[str, str] = MappingProxyType({"twitter": "x"})
-HANDLE_PLATFORMS = ("x", "instagram", "threads", "bluesky", "mastodon", "tiktok")
-# Longest handle (platforms.md §1.10): X 15 to register (X Help; twitter-text extracts up to
-# 20 for legacy accounts), Instagram and Threads 30 [3rd], Mastodon's local part 30
-# (USERNAME_LENGTH_LIMIT), TikTok 24 [3rd; one source says 30], Bluesky 253 (handle.ts).
-HANDLE_MAX_LENGTH: Mapping[str, int] = MappingProxyType(
-    {"x": 15, "instagram": 30, "threads": 30, "bluesky": 253, "mastodon": 30, "tiktok": 24}
+#: the shapes of handle a table's `syntax` may name
+HANDLE_STYLES = ("name", "domain", "fediverse")
+_HANDLE_KEYS = (
+    "syntax",
+    "label",
+    "pattern",
+    "allowed",
+    "max_length",
+    "source",
+    "label_pattern",
+    "label_max_length",
+    "blocked_tlds",
+    "domain_pattern",
 )
 
 
-class _HandleRegexes(NamedTuple):
-    x: Any
-    instagram: Any
-    mastodon_local: Any
-    mastodon_domain: Any
-    bluesky_label: Any
-    bluesky_chars: Any
+class HandleSyntax(NamedTuple):
+    """One platform's handle rules, from its table in handle-syntax.toml."""
+
+    platform: str
+    #: how messages name the platform ("Threads (Instagram)")
+    label: str
+    style: str
+    #: the name (the local part for `fediverse`; every character for `domain`), matched whole
+    pattern: Any
+    #: the characters `pattern` allows, as messages say them
+    allowed: str
+    max_length: int
+    source: str
+    label_pattern: Any = None
+    label_max_length: int = 0
+    blocked_tlds: frozenset[str] = frozenset()
+    domain_pattern: Any = None
+
+
+def _compiled(where: str, value: str) -> Any:
+    try:
+        return regex.compile(value, regex.V0)
+    except regex.error as exc:
+        raise ValueError(f"{where}: not a valid regular expression: {exc}") from None
+
+
+def handle_syntax(platform: str, raw: Mapping[str, Any]) -> HandleSyntax:
+    """Validate one platform's table of handle-syntax.toml (a ValueError names
+    `platform.key`) and compile its patterns."""
+    from postlint.platforms import Table
+
+    table = Table(platform, raw, _HANDLE_KEYS)
+    style = table.string("syntax", choices=HANDLE_STYLES)
+    source = table.string("source")
+    if not source.strip():
+        raise ValueError(f"{platform}.source: cite where the platform's handle rules come from")
+    syntax = HandleSyntax(
+        platform,
+        table.string("label", platform),
+        style,
+        _compiled(f"{platform}.pattern", table.string("pattern")),
+        table.string("allowed"),
+        table.integer("max_length", minimum=1),
+        source,
+    )
+    if style == "domain":
+        tlds = table.table.get("blocked_tlds", [])
+        if not isinstance(tlds, list) or not all(isinstance(t, str) for t in tlds):
+            raise ValueError(f"{platform}.blocked-tlds: expected a list of strings, got {tlds!r}")
+        syntax = syntax._replace(
+            label_pattern=_compiled(f"{platform}.label-pattern", table.string("label_pattern")),
+            label_max_length=table.integer("label_max_length", minimum=1),
+            blocked_tlds=frozenset(t.lower().lstrip(".") for t in tlds),
+        )
+    elif style == "fediverse":
+        syntax = syntax._replace(
+            domain_pattern=_compiled(f"{platform}.domain-pattern", table.string("domain_pattern"))
+        )
+    return syntax
 
 
 @cache
-def _handle_regexes() -> _HandleRegexes:
-    return _HandleRegexes(
-        x=regex.compile(r"[A-Za-z0-9_]+"),
-        instagram=regex.compile(r"[A-Za-z0-9._]+"),
-        mastodon_local=regex.compile(r"[a-z0-9_]+(?:[.\-]+[a-z0-9_]+)*", regex.IGNORECASE),
-        mastodon_domain=regex.compile(r"\w+(?:[.\-]+\w+)*"),
-        bluesky_label=regex.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"),
-        bluesky_chars=regex.compile(r"[A-Za-z0-9.\-]+"),
+def shipped_handle_syntax() -> Mapping[str, HandleSyntax]:
+    """The handle syntax of every platform as the shipped rule file gives it (for callers
+    without the rule's options: the `[accounts]` table, this module's API)."""
+    from postlint._toml import tomllib
+    from postlint.packs import builtin_rules_dir
+
+    path = builtin_rules_dir() / "platforms" / "handle-syntax.toml"
+    with path.open("rb") as fh:
+        options = tomllib.load(fh).get("options", {})
+    return MappingProxyType(
+        {
+            platform: handle_syntax(platform, table)
+            for platform, table in options.items()
+            if isinstance(table, dict)
+        }
     )
-
-
-# Bluesky refuses these TLDs (atproto packages/syntax/src/handle.ts, platforms.md §1.4).
-_BSKY_BAD_TLDS = frozenset(
-    {"local", "arpa", "invalid", "localhost", "internal", "example", "alt", "onion"}
-)
 
 
 def _length_problem(n: int, limit: int, what: str) -> str | None:
@@ -1246,79 +1313,72 @@ def _length_problem(n: int, limit: int, what: str) -> str | None:
     return None
 
 
-def _bluesky_problem(handle: str, limit: int) -> str | None:
-    rx = _handle_regexes()
-    if not rx.bluesky_chars.fullmatch(handle):
-        return "Bluesky handles allow only ASCII letters, digits, - and ."
+def _domain_problem(handle: str, syntax: HandleSyntax, limit: int) -> str | None:
+    what = syntax.label
+    if not syntax.pattern.fullmatch(handle):
+        return f"{what} handles allow only {syntax.allowed}"
     if len(handle) > limit:
-        return f"{len(handle)} characters; Bluesky handles are at most {limit}"
+        return f"{len(handle)} characters; {what} handles are at most {limit}"
     labels = handle.split(".")
     if len(labels) < 2:
-        return "Bluesky handles are domain names with at least two labels (name.bsky.social)"
+        return f"{what} handles are domain names with at least two labels (name.bsky.social)"
     for label in labels:
         if not label:
-            return "Bluesky handles cannot have an empty label (.. or a leading or trailing .)"
-        if len(label) > 63:
-            return f"{len(label)} characters in one label; Bluesky labels are at most 63"
-        if not rx.bluesky_label.fullmatch(label):
-            return "Bluesky handle labels cannot start or end with -"
+            return f"{what} handles cannot have an empty label (.. or a leading or trailing .)"
+        if len(label) > syntax.label_max_length:
+            return (
+                f"{len(label)} characters in one label; {what} labels are at most "
+                f"{syntax.label_max_length}"
+            )
+        if not syntax.label_pattern.fullmatch(label):
+            return f"{what} handle labels cannot start or end with -"
     tld = labels[-1].lower()
     if not tld[0].isalpha():
-        return "the last label of a Bluesky handle must start with a letter"
-    if tld in _BSKY_BAD_TLDS:
-        return f"Bluesky does not allow handles ending in .{tld}"
+        return f"the last label of a {what} handle must start with a letter"
+    if tld in syntax.blocked_tlds:
+        return f"{what} does not allow handles ending in .{tld}"
     return None
 
 
-def handle_problem(handle: str, platform: str, max_length: int | None = None) -> str | None:
+def handle_problem(
+    handle: str,
+    platform: str,
+    max_length: int | None = None,
+    *,
+    syntax: HandleSyntax | None = None,
+    check_length: bool = True,
+) -> str | None:
     """Why `handle` (with or without its leading @) is not valid on `platform`, or None.
 
-    `max_length` overrides the platform's limit (`HANDLE_MAX_LENGTH`), e.g. 20 to accept
-    legacy X accounts.
-
-    Rules (platforms.md §1.10): X `[A-Za-z0-9_]`, 1-15 to register; Instagram and Threads
-    letters, digits, `.` and `_`, at most 30; Bluesky a domain name (labels of ASCII letters,
-    digits and `-`, no `-` at either end, TLD starting with a letter, at most 253); Mastodon
-    `[a-z0-9_]+([.-]+[a-z0-9_]+)*`, at most 30, optionally `@domain`; TikTok letters, digits,
-    `_` and `.`, at most 24.
+    `syntax`: the platform's rules (a `handle-syntax` rule's table, see `handle_syntax`);
+    by default the shipped ones. `max_length` overrides its limit, e.g. 20 to accept
+    legacy X accounts; `check_length=False` checks the characters only.
     """
     key = _PLATFORM_ALIASES.get(platform.lower(), platform.lower())
-    if key not in HANDLE_PLATFORMS:
-        raise ValueError(
-            f"unknown platform {platform!r}; expected one of {', '.join(HANDLE_PLATFORMS)}"
-        )
+    if syntax is None:
+        known = shipped_handle_syntax()
+        if key not in known:
+            raise ValueError(f"unknown platform {platform!r}; expected one of {', '.join(known)}")
+        syntax = known[key]
     name = handle[1:] if handle.startswith(("@", "＠")) else handle
-    limit = HANDLE_MAX_LENGTH[key] if max_length is None else max_length
-    rx = _handle_regexes()
+    limit = syntax.max_length if max_length is None else max_length
+    if not check_length:
+        limit = 1 << 30
     if not name:
         return "the handle is empty"
-    if key == "x":
-        if not rx.x.fullmatch(name):
-            return "X handles allow only letters, digits and _"
-        return _length_problem(len(name), limit, "X")
-    if key in ("instagram", "threads"):
-        label = "Instagram" if key == "instagram" else "Threads (Instagram)"
-        if not rx.instagram.fullmatch(name):
-            return f"{label} handles allow only letters, digits, . and _"
-        return _length_problem(len(name), limit, label)
-    if key == "tiktok":
-        if not rx.instagram.fullmatch(name):
-            return "TikTok handles allow only letters, digits, _ and ."
-        return _length_problem(len(name), limit, "TikTok")
-    if key == "bluesky":
-        return _bluesky_problem(name, limit)
-    # Mastodon: local part, then an optional @domain.
-    local, _, domain = name.partition("@")
-    if not rx.mastodon_local.fullmatch(local):
-        return "Mastodon usernames allow only letters, digits and _, with . or - only between them"
-    problem = _length_problem(len(local), limit, "Mastodon")
+    if syntax.style == "domain":
+        return _domain_problem(name, syntax, limit)
+    local, at, domain = name.partition("@") if syntax.style == "fediverse" else (name, "", "")
+    if not syntax.pattern.fullmatch(local):
+        return f"{syntax.label} handles allow only {syntax.allowed}"
+    problem = _length_problem(len(local), limit, syntax.label)
     if problem:
         return problem
-    if "@" in name and not rx.mastodon_domain.fullmatch(domain):
+    if at and not syntax.domain_pattern.fullmatch(domain):
         return f"{domain!r} is not a server name (expected @user@example.social)"
     return None
 
 
 def is_valid_handle(handle: str, platform: str, max_length: int | None = None) -> bool:
-    """True if `handle` is valid on `platform` (see `handle_problem`)."""
+    """True if `handle` is valid on `platform` under the shipped rules (see `handle_problem`)."""
     return handle_problem(handle, platform, max_length) is None

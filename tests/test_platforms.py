@@ -277,6 +277,59 @@ def test_handle_syntax_platforms_are_validated(project: Path) -> None:
     )
 
 
+def test_handle_syntax_facts_can_be_overridden_per_platform(project: Path) -> None:
+    # a team with legacy 20-character X accounts raises X's limit; other keys and other
+    # platforms keep the shipped facts
+    config = PLATFORMS_ONLY + "[rules.handle-syntax]\nx = {max-length = 20}\n"
+    legacy, too_long = "@" + "a" * 20, "@" + "a" * 21
+    body = f"Thanks {legacy} {too_long} @first.last"
+    assert messages(project, draft("x", body), "handle-syntax", config) == [
+        f"x: {too_long} cannot exist there: 21 characters; X handles are at most 20",
+        "x: @first.last cannot exist there: X handles allow only letters, digits and _",
+    ]
+    assert messages(project, draft("x", f"Thanks {legacy}"), "handle-syntax") == [
+        f"x: {legacy} cannot exist there: 20 characters; X handles are at most 15"
+    ]
+    tiktok = "@" + "a" * 25
+    assert messages(project, draft("tiktok", tiktok), "handle-syntax", config) == [
+        f"tiktok: {tiktok} cannot exist there: 25 characters; TikTok handles are at most 24"
+    ]
+    # a blocked TLD list of one's own
+    config = PLATFORMS_ONLY + '[rules.handle-syntax]\nbluesky = {blocked-tlds = ["test"]}\n'
+    assert messages(
+        project, draft("bluesky", "@jane.test @jane.local"), "handle-syntax", config
+    ) == ["bluesky: @jane.test cannot exist there: Bluesky does not allow handles ending in .test"]
+
+
+@pytest.mark.parametrize(
+    ("table", "error"),
+    [
+        ("x = {max-length = 0}", "x.max-length: expected an integer >= 1, got 0"),
+        ('x = {max-length = "20"}', "x.max-length: expected an integer >= 1, got '20'"),
+        ('x = {pattern = "[a-z"}', "x.pattern: not a valid regular expression"),
+        ('x = {syntax = "email"}', "x.syntax: expected one of name, domain, fediverse"),
+        ("x = {max-lenght = 20}", "x.max-lenght: unknown key; did you mean max-length?"),
+        ('bluesky = {blocked-tlds = "local"}', "bluesky.blocked-tlds: expected a list of strings"),
+        ('mastodon = {source = " "}', "mastodon.source: cite where the platform's handle rules"),
+    ],
+)
+def test_handle_syntax_tables_are_validated(project: Path, table: str, error: str) -> None:
+    (project / "postlint.toml").write_text(PLATFORMS_ONLY + f"[rules.handle-syntax]\n{table}\n")
+    (project / "post.txt").write_text("hi\n")
+    code, _, err = run(["post.txt"])
+    assert code == 2
+    assert err.startswith(f"postlint: error: postlint.toml: rules.handle-syntax: {error}"), err
+    assert err.count("\n") == 1
+
+
+def test_handle_syntax_facts_live_in_the_rule_file() -> None:
+    # platforms.md: limits change, so they are data with a source, never code
+    source = (Path(__file__).resolve().parent.parent / "postlint" / "text.py").read_text()
+    handles = source[source.index("# Handle syntax per platform") :]
+    for fact in ("253", "63", "onion", "[A-Za-z0-9_]", "= 15", "= 24", "= 30"):
+        assert fact not in handles, fact
+
+
 def test_link_and_mention_limits(project: Path) -> None:
     links = " ".join(f"{c}.example.com" for c in "abcdef")
     assert messages(project, draft("threads", links), "link-limit") == [

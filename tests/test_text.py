@@ -261,7 +261,7 @@ def test_unknown_unit_and_parameter_are_errors() -> None:
         ("@alice@mastodon.social", "mastodon", None),
         ("@Gargron", "mastodon", None),
         ("john.doe-smith", "mastodon", None),
-        (".alice", "mastodon", "Mastodon usernames allow only letters, digits and _"),
+        (".alice", "mastodon", "Mastodon handles allow only letters, digits and _"),
         ("a" * 31, "mastodon", "31 characters; Mastodon handles are at most 30"),
         ("tik.tok_1", "tiktok", None),
         ("x" * 25, "tiktok", "25 characters; TikTok handles are at most 24"),

@@ -81,7 +81,9 @@ def _handle(value: Any, platform: str | None, where: str) -> str:
 
         problem = None
         try:
-            problem = text.handle_problem(handle, platform)
+            # the characters only: a length limit is a fact a team may change for its
+            # handle-syntax rule (legacy 20-character X names), checked on the posts
+            problem = text.handle_problem(handle, platform, check_length=False)
         except (ValueError, AttributeError):  # a platform without handle syntax rules
             problem = None
         if problem:
