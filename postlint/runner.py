@@ -73,11 +73,14 @@ def discover(paths: Sequence[str], resolver: Resolver) -> Discovery:
     folders and `exclude` globs skipped, symlinked folders not followed)."""
     found = Discovery()
     seen: set[Path] = set()
+    named: set[str] = set()  # a file named twice (`a.md` and `$PWD/a.md`) is linted once
     for raw in paths:
         path = Path(raw)
         if path.is_file():
-            if path not in seen:
+            real = os.path.realpath(path)
+            if path not in seen and real not in named:
                 seen.add(path)
+                named.add(real)
                 found.files.append(path)
             continue
         if not path.is_dir():

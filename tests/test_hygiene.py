@@ -92,6 +92,19 @@ def test_short_captions_may_repeat(project: Path) -> None:
     assert found(project, "Thank you!\n---\nthank you!\n", "duplicate-post") == []
 
 
+def test_a_file_named_twice_is_linted_once_and_is_no_duplicate_of_itself(project: Path) -> None:
+    """`a.md` and `$PWD/a.md` are one draft (pre-commit and editors name absolute paths);
+    a short caption there once crashed the duplicate check."""
+    (project / "postlint.toml").write_text(HYGIENE_ONLY)
+    (project / "a.md").write_text("Big news: our new store opens Monday!\n")
+    (project / "b.md").write_text("Hi all\n")
+    args = ["--format", "concise", "a.md", str(project / "a.md"), "b.md", str(project / "b.md")]
+    assert run(args) == (0, "", "")
+    (project / "c.md").write_text("big news:  our new store opens MONDAY!\n")
+    code, out, _ = run(["--format", "concise", "a.md", str(project / "a.md"), "c.md"])
+    assert (code, out.splitlines()) == (1, ["c.md:1:1: warning [duplicate-post] same caption as a.md:1"])
+
+
 # --------------------------------------------------------------------------- shouting
 
 

@@ -78,7 +78,9 @@ def check(post: Post, options: Options, state: State) -> Iterator[Hit]:
     key = hashlib.blake2b(caption.encode("utf-8", "surrogatepass"), digest_size=16).digest()
     me = (post.path, post.index)
     previous = state.keys.get(me)
-    if previous is not None:  # the same post linted again (a language server): forget it
+    if previous is not None and previous in state.posts:
+        # the same post linted again (a language server): forget it (a caption shorter
+        # than `min_length` was never remembered)
         state.posts[previous] = [s for s in state.posts[previous] if (s.path, s.post) != me]
     state.keys[me] = key
     if len(caption) < options.min_length:
