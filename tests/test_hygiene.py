@@ -102,7 +102,10 @@ def test_a_file_named_twice_is_linted_once_and_is_no_duplicate_of_itself(project
     assert run(args) == (0, "", "")
     (project / "c.md").write_text("big news:  our new store opens MONDAY!\n")
     code, out, _ = run(["--format", "concise", "a.md", str(project / "a.md"), "c.md"])
-    assert (code, out.splitlines()) == (1, ["c.md:1:1: warning [duplicate-post] same caption as a.md:1"])
+    assert (code, out.splitlines()) == (
+        1,
+        ["c.md:1:1: warning [duplicate-post] same caption as a.md:1"],
+    )
 
 
 # --------------------------------------------------------------------------- shouting
