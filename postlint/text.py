@@ -26,6 +26,7 @@ import regex
 
 __all__ = [
     "HANDLE_STYLES",
+    "HASHTAG_SYNTAXES",
     "UNITS",
     "Entity",
     "HandleSyntax",
@@ -582,6 +583,67 @@ def extract_hashtags(text: str) -> list[str]:
     return [t for t, _, _ in _hashtags(text)]
 
 
+#: hashtag syntaxes `TextView.hashtags_for` knows; a platform's table in hashtag-limit.toml
+#: names the one that platform uses
+HASHTAG_SYNTAXES = ("twitter-text", "instagram", "mastodon", "bluesky")
+_BSKY_INVISIBLE = "\u00ad\u2060\u200a\u200b\u200c\u200d\u20e2"
+
+
+class _PlatformHashtagRegexes(NamedTuple):
+    instagram: Any
+    mastodon: Any
+    mastodon_name: Any
+    bluesky: Any
+    bluesky_trailing: Any
+    digits: Any
+
+
+@cache
+def _platform_hashtag_regexes() -> _PlatformHashtagRegexes:
+    return _PlatformHashtagRegexes(
+        # platforms.md §1.2 [3rd, unverified]: letters, digits and underscore, no spaces or
+        # punctuation (the tag ends at the first other character), not digits only
+        instagram=regex.compile(r"(?<![\p{L}\p{M}\p{N}_&])[#＃]([\p{L}\p{M}\p{N}_]+)"),
+        # §1.5, Mastodon Tag::Naming: HASHTAG_RE = (?<=^|[[:space:]])[#＃](NAME_PAT), at
+        # least one letter, the separators · ・ and ZWNJ only inside
+        mastodon=regex.compile(r"(?:(?<=^)|(?<=\s))[#＃]([\w·・\u200c]+)"),
+        mastodon_name=regex.compile(r"\w(?:[\w·・\u200c]*\w)?"),
+        # §1.4, atproto detectFacets TAG_REGEX: after the start or a space; one character
+        # that is neither a digit, a space nor punctuation; trailing punctuation stripped
+        bluesky=regex.compile(
+            rf"(?:(?<=^)|(?<=\s))[#＃]((?!\ufe0f)[^\s{_BSKY_INVISIBLE}]*"
+            rf"[^\d\s\p{{P}}{_BSKY_INVISIBLE}]+[^\s{_BSKY_INVISIBLE}]*)"
+        ),
+        bluesky_trailing=regex.compile(r"\p{P}+$"),
+        digits=regex.compile(r"\p{N}+"),
+    )
+
+
+def _platform_hashtags(text: str, syntax: str) -> list[tuple[int, int]]:
+    """(start, end) of each hashtag (its # included) as `syntax` reads `text`."""
+    rx = _platform_hashtag_regexes()
+    found: list[tuple[int, int]] = []
+    if syntax == "instagram":
+        for m in rx.instagram.finditer(text):
+            if not rx.digits.fullmatch(m.group(1)):
+                found.append((m.start(), m.end()))
+    elif syntax == "mastodon":
+        for m in rx.mastodon.finditer(text):
+            name = rx.mastodon_name.match(m.group(1))
+            if name is not None and regex.search(r"\p{Alpha}", name.group()):
+                found.append((m.start(), m.start(1) + name.end()))
+    elif syntax == "bluesky":
+        for m in rx.bluesky.finditer(text):
+            tag = rx.bluesky_trailing.sub("", m.group(1))
+            if tag and len(_graphemes(tag)) <= 64:  # longer tags are dropped (§1.4)
+                found.append((m.start(), m.start(1) + len(tag)))
+    else:
+        raise ValueError(
+            f"unknown hashtag syntax {syntax!r}; expected one of {', '.join(HASHTAG_SYNTAXES)}"
+        )
+    return found
+
+
 def _cashtags(text: str) -> list[tuple[str, int, int]]:
     if "$" not in text:
         return []
@@ -855,6 +917,30 @@ class TextView:
         if "#" not in text and "＃" not in text:
             return []
         return [Entity(s, e, text[s:e]) for _, s, e in _hashtags(text, self._url_tuples)]
+
+    def hashtags_for(self, syntax: str) -> list[Entity]:
+        """The hashtags as one platform's syntax reads them (`HASHTAG_SYNTAXES`):
+        `twitter-text` is `hashtags`; `instagram`, `mastodon` and `bluesky` follow
+        platforms.md §1.2, §1.5 and §1.4. Hashtags inside a URL are left out."""
+        if syntax == "twitter-text":
+            return self.hashtags
+        by_syntax: dict[str, list[Entity]] = self.__dict__.setdefault("_hashtags_by_syntax", {})
+        found = by_syntax.get(syntax)
+        if found is None:
+            text = self.text
+            found = []
+            if "#" in text or "＃" in text:
+                spans = _platform_hashtags(text, syntax)
+                if any(s and not text[s - 1].isspace() for s, _ in spans) and self._url_tuples:
+                    urls = self._url_tuples
+                    spans = [
+                        (s, e) for s, e in spans if not any(a < e and s < b for _, a, b in urls)
+                    ]
+                found = [Entity(s, e, text[s:e]) for s, e in spans]
+            elif syntax not in HASHTAG_SYNTAXES:
+                _platform_hashtags("", syntax)  # the error for an unknown syntax
+            by_syntax[syntax] = found
+        return found
 
     @cached_property
     def cashtags(self) -> list[Entity]:

@@ -147,6 +147,29 @@ def test_config_can_add_a_platform_to_a_table_driven_rule(project: Path) -> None
     ]
 
 
+def test_instagram_counts_hashtags_its_own_way(project: Path) -> None:
+    # platforms.md §1.2: letters, digits and _ (#2024_ is a tag, which twitter-text's
+    # letter rule would miss), punctuation ends a tag (#a·b is #a)
+    tags = "#a #b #c #d #2024_ #e·f"
+    assert messages(project, draft("instagram", tags), "hashtag-limit") == [
+        "instagram: 6 hashtags; limit is 5 (Instagram's limit announced December 2025)"
+    ]
+    result = lint_draft(project, draft("instagram", tags), "draft.md", PLATFORMS_ONLY)
+    (problem,) = rule_problems(result, "hashtag-limit")
+    assert (problem.line, problem.column, problem.end_column) == (4, 20, 22)  # the 6th: #e
+    # Threads has no documented syntax of its own: twitter-text's (the 2 tags are #a, #e·f)
+    config = PLATFORMS_ONLY + '[rules.hashtag-limit]\nthreads = { max = 1, basis = "b" }\n'
+    assert messages(project, draft("threads", "#2024_ #a #e·f"), "hashtag-limit", config) == [
+        "threads: 2 hashtags; limit is 1 (b)"
+    ]
+    config = PLATFORMS_ONLY + '[rules.hashtag-limit]\ninstagram = { hashtag-syntax = "ig" }\n'
+    (project / "postlint.toml").write_text(config)
+    (project / "post.txt").write_text("hi\n")
+    code, _, err = run(["post.txt"])
+    assert code == 2
+    assert "rules.hashtag-limit: instagram.hashtag-syntax: expected one of twitter-text" in err
+
+
 def test_the_legacy_instagram_limit_is_a_setting_and_the_message_says_so(project: Path) -> None:
     tags = " ".join(f"#t{i}" for i in range(31))
     assert messages(project, draft("instagram", tags), "hashtag-limit") == [

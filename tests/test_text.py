@@ -161,6 +161,36 @@ def test_hashtags_and_cashtags_keep_their_sigils() -> None:
     assert [c.text for c in view.cashtags] == ["$TSLA"]
 
 
+@pytest.mark.parametrize(
+    ("text", "syntax", "tags"),
+    [
+        # twitter-text (X): a letter is needed; the middle dot joins; `#a#b` is no hashtag
+        ("#tag#tag2 #2024_ #a·b #self-care", "twitter-text", ["#a·b", "#self"]),
+        # Instagram (§1.2): letters, digits, _; not digits only; punctuation ends the tag
+        ("#tag#tag2 #2024_ #a·b #self-care #2024", "instagram", ["#tag", "#2024_", "#a", "#self"]),
+        ("x#tag #café #日本語 https://a.com/#frag", "instagram", ["#café", "#日本語"]),
+        # Mastodon (§1.5): after a space or the start; a letter needed; · ・ ZWNJ inside only
+        ("#a·b #a· x#y #2024 #_x #tag#tag2", "mastodon", ["#a·b", "#a", "#_x", "#tag"]),
+        # Bluesky (§1.4): after a space or the start, anything but spaces; one character
+        # that is no digit or punctuation; trailing punctuation stripped; at most 64
+        ("#self-care! #1984 #🔥 (#tag) #tag#tag2", "bluesky", ["#self-care", "#🔥", "#tag#tag2"]),
+        ("#" + "a" * 64 + " #" + "b" * 65, "bluesky", ["#" + "a" * 64]),
+    ],
+)
+def test_hashtags_per_platform_syntax(text: str, syntax: str, tags: list[str]) -> None:
+    view = TextView(text)
+    found = view.hashtags_for(syntax)
+    assert [h.text for h in found] == tags
+    assert all(text[h.start : h.end] == h.text for h in found)
+
+
+def test_x_hashtags_are_twitter_texts() -> None:
+    view = TextView("#SummerVibes #123 #a·b")
+    assert view.hashtags_for("twitter-text") == view.hashtags
+    with pytest.raises(ValueError, match="unknown hashtag syntax 'myspace'"):
+        view.hashtags_for("myspace")
+
+
 # --- length units --------------------------------------------------------------------------
 
 

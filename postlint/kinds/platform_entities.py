@@ -5,6 +5,8 @@ the message, so a reader knows which limit applied); a platform whose limit chan
 the older number as `legacy-max`/`legacy-basis`, used when the rule's `legacy` option is
 true (Instagram: 5 hashtags since December 2025, 30 in the Graph API documentation).
 `unique = true` counts each distinct entity once (Threads counts each unique URL once).
+`hashtag-syntax` says how the platform reads a hashtag (`postlint.text.HASHTAG_SYNTAXES`;
+Instagram: letters, digits and `_`, platforms.md §1.2); by default twitter-text's rules.
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ _NOUNS = {
     "urls": ("link", "links"),
     "cashtags": ("cashtag", "cashtags"),
 }
-_KEYS = ("max", "basis", "legacy_max", "legacy_basis", "unique")
+_KEYS = ("max", "basis", "legacy_max", "legacy_basis", "unique", "hashtag_syntax")
+#: `postlint.text.HASHTAG_SYNTAXES`, kept here so loading a rule stays cheap
+_HASHTAG_SYNTAXES = ("twitter-text", "instagram", "mastodon", "bluesky")
 
 
 class Limit(NamedTuple):
@@ -39,13 +43,17 @@ class Limit(NamedTuple):
     max: int
     basis: str
     unique: bool
+    hashtag_syntax: str = "twitter-text"
 
 
 def _limits(legacy: bool) -> Any:
     def build(platform: str, raw: Mapping[str, Any]) -> Limit:
         table = Table(platform, raw, _KEYS)
         current = Limit(
-            table.integer("max"), table.string("basis", ""), table.boolean("unique", False)
+            table.integer("max"),
+            table.string("basis", ""),
+            table.boolean("unique", False),
+            table.string("hashtag_syntax", "twitter-text", _HASHTAG_SYNTAXES),
         )
         if legacy and table.has("legacy_max"):
             return current._replace(
@@ -91,12 +99,14 @@ def check(post: Post, options: Options) -> Iterator[Hit]:
     (or one per extra entity with `each`)."""
     if not post.platforms:
         return
-    entities: list[Entity] | None = None
     for platform in post.platforms:
         limit = options.limits.get(platform)
         if limit is None:
             continue
-        if entities is None:
+        entities: list[Entity]
+        if options.what == "hashtags":
+            entities = post.view.hashtags_for(limit.hashtag_syntax)
+        else:
             entities = getattr(post.view, options.what)
         counted = _counted(entities, limit.unique)
         if len(counted) <= limit.max:
