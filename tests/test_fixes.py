@@ -349,9 +349,14 @@ def test_choosing_and_applying_never_touches_bytes_outside_the_edits(
 _WORDS = [
     "Stranger Things", "stranger  things", "ST4", "ST4's", "#ST4", "@ST4", "café", "👨‍👩‍👧‍👦",
     "❤️", "Beyoncé", '"', "'", ",", ";", "hello", "x.com/ST4", "(", ")", "\\", "é", "—", "Things",
+    "#throwbackthursday", "#summervibes", "#ST4fans",
 ]  # fmt: skip
 _words = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=8).map(" ".join)
 _posts = st.lists(_words, min_size=1, max_size=4)
+#: what a fix may write: the append fix's tags, the replace fix's handles (unsafe), and
+#: hashtag-case's CamelCase of the same letters
+HANDLES = ("@Stranger_Things", "@Beyonce")
+CAMEL = {"throwbackthursday": "ThrowbackThursday", "summervibes": "SummerVibes"}
 
 
 def _draft(posts: list[str], kind: str, newline: str, ascii_json: bool) -> str:
@@ -374,25 +379,56 @@ def _draft(posts: list[str], kind: str, newline: str, ascii_json: bool) -> str:
     newline=st.sampled_from(["\n", "\r\n"]),
     encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]),
     ascii_json=st.booleans(),
+    mode=st.sampled_from(["append", "replace"]),
+    unsafe=st.booleans(),
 )
-def test_fixing_drafts_only_inserts_tags_and_is_idempotent(
-    posts: list[str], kind: str, newline: str, encoding: str, ascii_json: bool
+def test_fixing_drafts_changes_only_the_fixed_spans_and_is_idempotent(
+    posts: list[str],
+    kind: str,
+    newline: str,
+    encoding: str,
+    ascii_json: bool,
+    mode: str,
+    unsafe: bool,
 ) -> None:
+    # three fixes: untagged-account's append (safe) or replace (unsafe: only with
+    # --unsafe-fixes), and hashtag-case's CamelCase (safe)
     text = _draft(posts, kind, newline, ascii_json)
     data = text.encode(encoding)  # utf-16 writes a BOM, utf-8-sig too
+    config = CONFIG.replace("enabled = true", f'enabled = true\nfix = "{mode}"', 1)
+    config += "\n[rules.hashtag-case]\nenabled = true\n"
     with tempfile.TemporaryDirectory() as tmp:
-        path = _project(Path(tmp), f"draft.{kind}", data)
+        path = _project(Path(tmp), f"draft.{kind}", data, config)
         resolver = Resolver(None, CommandLine())
         result = lint_file(path, resolver, RunState())
-        fix_result(result, resolver, unsafe=False, diff=False, to_stdout=False, summary=Summary())
+        before = result.source.text
+        chosen = choose_fixes(result.problems, unsafe, len(before))
+        assert all(p.fix is not None and (p.fix.safe or unsafe) for p in chosen)
+        edits = sorted((e for p in chosen if p.fix for e in p.fix.edits), key=lambda e: e.start)
+        fix_result(result, resolver, unsafe=unsafe, diff=False, to_stdout=False, summary=Summary())
         fixed = path.read_bytes()
-        # the same encoding and BOM, and nothing but inserted tags
-        untagged = fixed.decode(encoding)
-        for tag in TAGS:
-            untagged = untagged.replace(tag, "")
-        assert untagged == text
-        assert fixed[:2] == data[:2]
+        boms = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+        assert [fixed.startswith(b) for b in boms] == [data.startswith(b) for b in boms]
+        after = fixed.decode(encoding)  # the same encoding
+        # walk the file: every stretch between the fixed spans is byte for byte the same,
+        # and each span holds what one of the fixes writes
+        old = new = 0
+        for edit in edits:
+            gap = edit.start - old
+            assert after[new : new + gap] == before[old : edit.start]
+            was, now = before[edit.start : edit.end], edit.replacement
+            if was == "":
+                assert now in TAGS
+            elif now in HANDLES:
+                assert unsafe and mode == "replace"
+            else:
+                assert CAMEL.get(was) == now
+            assert after[new + gap : new + gap + len(now)] == now
+            new += gap + len(now)
+            old = edit.end
+        assert after[new:] == before[old:]
+        # nothing left to fix, and a second --fix changes nothing
         again = lint_file(path, resolver, RunState())
-        assert [p for p in again.problems if p.fix is not None] == []
-        fix_result(again, resolver, unsafe=False, diff=False, to_stdout=False, summary=Summary())
+        assert [p for p in again.problems if p.fix and (p.fix.safe or unsafe)] == []
+        fix_result(again, resolver, unsafe=unsafe, diff=False, to_stdout=False, summary=Summary())
         assert path.read_bytes() == fixed
