@@ -232,27 +232,49 @@ def test_a_csv_read_in_parts_gives_the_posts_of_the_whole(
 
 ACCOUNTS = """packs = ["./marker-pack"]
 extends = ["marker-pack"]
-select = ["untagged-account"]
+select = ["untagged-account", "hashtag-case"]
 
 [accounts."Zqx Brand"]
 default = "@zqxbrand"
 """
+#: what the marker becomes: an account name to tag and a hashtag to CamelCase
+NAMED = " Zqx Brand #throwbackthursday "
 
 
 @SETTINGS
-@given(draft=st.one_of(text_drafts(), csv_drafts(), jsonl_drafts()))
-def test_fix_is_idempotent_and_touches_only_its_edit(project: Path, draft: tuple[str, str]) -> None:
-    (project / "postlint.toml").write_text(ACCOUNTS, encoding="utf-8")
+@given(
+    draft=st.one_of(text_drafts(), csv_drafts(), jsonl_drafts()),
+    mode=st.sampled_from(["append", "replace"]),
+    unsafe=st.booleans(),
+)
+def test_fix_is_idempotent_and_touches_only_its_edit(
+    project: Path, draft: tuple[str, str], mode: str, unsafe: bool
+) -> None:
+    # untagged-account's append fix (safe) or replace fix (unsafe, applied only with
+    # --unsafe-fixes), and hashtag-case's CamelCase fix (safe) on every marker
+    config = ACCOUNTS + f'\n[rules.untagged-account]\nfix = "{mode}"\n'
+    (project / "postlint.toml").write_text(config, encoding="utf-8")
     name, text = draft
-    original = text.replace(MARK, " Zqx Brand ")
+    original = text.replace(MARK, NAMED)
     path = project / name
     path.write_bytes(original.encode("utf-8"))
     runner = CliRunner()
-    first = runner.invoke(cli, ["check", "--fix", "--no-cache", name])
+    args = ["check", "--fix", "--no-cache", *(["--unsafe-fixes"] if unsafe else []), name]
+    first = runner.invoke(cli, args)
     assert first.exit_code in (0, 1), first.output
     fixed = path.read_bytes().decode("utf-8")
-    assert "Zqx Brand (@zqxbrand)" in fixed, (original, first.output)
-    assert fixed.replace("Zqx Brand (@zqxbrand)", "Zqx Brand", 1) == original
-    second = runner.invoke(cli, ["check", "--fix", "--no-cache", name])
+    assert "#throwbackthursday" not in fixed, (original, first.output)
+    # undo each fix: what is left is the original, so nothing else changed
+    undone = fixed.replace("#ThrowbackThursday", "#throwbackthursday")
+    if mode == "append":
+        assert "Zqx Brand (@zqxbrand)" in fixed, (original, first.output)
+        undone = undone.replace("Zqx Brand (@zqxbrand)", "Zqx Brand", 1)
+    elif unsafe:
+        assert " @zqxbrand #" in fixed, (original, first.output)
+        undone = undone.replace(" @zqxbrand #", " Zqx Brand #", 1)
+    else:  # an unsafe fix without --unsafe-fixes is not applied
+        assert "@zqxbrand" not in fixed
+    assert undone == original
+    second = runner.invoke(cli, args)
     assert second.exit_code in (0, 1), second.output
     assert path.read_bytes().decode("utf-8") == fixed
