@@ -1,6 +1,7 @@
 """Property-based tests (hypothesis) of the draft readers and problem locations: over any
 text and any draft (txt/md with front matter and threads, CSV with quoted multi-line
-cells, JSONL with escapes) postlint never raises, every span lies inside the file, the
+cells, JSONL with escapes; a targeted alphabet and the whole of Unicode) postlint never
+raises, every span lies inside its own post's stretch of the file, the
 reported line and column point at the flagged text in the original file, and `--fix` is
 idempotent and changes nothing outside its edits."""
 
@@ -10,6 +11,7 @@ import itertools
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -46,6 +48,8 @@ SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+#: the span properties run every pack: fewer examples keep the file quick
+SPANS = settings(SETTINGS, max_examples=40)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 # text people put in drafts: letters in several scripts, emoji (with ZWJ and modifiers),
@@ -68,8 +72,20 @@ _OTHER = [
 ]
 _BREAKS = ["\n", "\r\n", "\r", "\u2028", "\x85", "\x0b"]
 _ALPHABET = st.sampled_from([*_ASCII, *_OTHER, *_BREAKS])
-texts = st.lists(_ALPHABET, max_size=60).map("".join)
+targeted = st.lists(_ALPHABET, max_size=60).map("".join)
+# any Unicode text: every category but surrogates (they cannot be encoded in UTF-8),
+# control characters included, with CR, LF and CRLF mixed in at random places
+_ANY_CHAR = st.characters(codec="utf-8")
+unicode_texts = st.lists(
+    st.one_of(st.text(_ANY_CHAR, max_size=12), st.sampled_from(_BREAKS)), max_size=8
+).map("".join)
+texts = st.one_of(targeted, unicode_texts, st.text(max_size=60))
 plain = st.lists(st.sampled_from(list("abcdefgh ,.!?'\"é中😂\t")), max_size=30).map("".join)
+# post text from anywhere in Unicode (no NUL: a NUL byte makes the file binary, skipped)
+wide = st.one_of(
+    plain,
+    st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=30),
+)
 newline = st.sampled_from(["\n", "\r\n", "\r"])
 
 
@@ -101,10 +117,10 @@ def _lint(project: Path, name: str, data: bytes) -> object:
 # --------------------------------------------------------------------------- drafts
 
 
-def _body(draw: st.DrawFn, marker: bool) -> str:
+def _body(draw: st.DrawFn, marker: bool, content: st.SearchStrategy[str] = plain) -> str:
     """A txt/md body: thread posts split by `---` lines, one of them holding the marker."""
     nl = draw(newline)
-    posts = draw(st.lists(plain, min_size=1, max_size=3))
+    posts = draw(st.lists(content, min_size=1, max_size=3))
     if marker:
         i = draw(st.integers(0, len(posts) - 1))
         cut = draw(st.integers(0, len(posts[i])))
@@ -114,10 +130,14 @@ def _body(draw: st.DrawFn, marker: bool) -> str:
 
 
 @st.composite
-def text_drafts(draw: st.DrawFn) -> tuple[str, str]:
-    name = draw(st.sampled_from(["draft.txt", "draft.md"]))
-    body = _body(draw, True)
-    if name == "draft.md" and draw(st.booleans()):
+def text_drafts(
+    draw: st.DrawFn,
+    content: st.SearchStrategy[str] = plain,
+    names: tuple[str, ...] = ("draft.txt", "draft.md"),
+) -> tuple[str, str]:
+    name = draw(st.sampled_from(names))
+    body = _body(draw, True, content)
+    if name != "draft.txt" and draw(st.booleans()):
         nl = draw(newline)
         if draw(st.booleans()):
             fm = f"---{nl}platform: instagram{nl}title: {json.dumps(draw(plain))}{nl}---{nl}"
@@ -132,10 +152,10 @@ def _csv_cell(value: str) -> str:
 
 
 @st.composite
-def csv_drafts(draw: st.DrawFn) -> tuple[str, str]:
+def csv_drafts(draw: st.DrawFn, content: st.SearchStrategy[str] = plain) -> tuple[str, str]:
     """A CSV export with quoted multi-line cells and doubled quotes; one cell has the marker."""
     nl = draw(newline)
-    rows = draw(st.lists(st.tuples(plain, plain), min_size=1, max_size=4))
+    rows = draw(st.lists(st.tuples(content, content), min_size=1, max_size=4))
     target = draw(st.integers(0, len(rows) - 1))
     out = [f"id,text,platform{nl}"]
     for i, (a, b) in enumerate(rows):
@@ -145,10 +165,10 @@ def csv_drafts(draw: st.DrawFn) -> tuple[str, str]:
 
 
 @st.composite
-def jsonl_drafts(draw: st.DrawFn) -> tuple[str, str]:
+def jsonl_drafts(draw: st.DrawFn, content: st.SearchStrategy[str] = plain) -> tuple[str, str]:
     """JSONL with escapes (\\uXXXX, surrogate pairs, \\n, \\"); one line has the marker."""
     nl = draw(newline)
-    rows = draw(st.lists(st.tuples(plain, plain), min_size=1, max_size=4))
+    rows = draw(st.lists(st.tuples(content, content), min_size=1, max_size=4))
     target = draw(st.integers(0, len(rows) - 1))
     lines = []
     for i, (a, b) in enumerate(rows):
@@ -158,8 +178,18 @@ def jsonl_drafts(draw: st.DrawFn) -> tuple[str, str]:
     return "posts.jsonl", nl.join(lines) + nl
 
 
+ANY_DRAFT = st.one_of(
+    text_drafts(),
+    csv_drafts(),
+    jsonl_drafts(),
+    text_drafts(wide, ("draft.txt", "draft.md", "draft.markdown")),
+    csv_drafts(wide),
+    jsonl_drafts(wide),
+)
+
+
 @SETTINGS
-@given(draft=st.one_of(text_drafts(), csv_drafts(), jsonl_drafts()))
+@given(draft=ANY_DRAFT)
 def test_line_and_column_point_at_the_flagged_text(project: Path, draft: tuple[str, str]) -> None:
     name, text = draft
     result = _lint(project, name, text.encode("utf-8"))
@@ -171,17 +201,56 @@ def test_line_and_column_point_at_the_flagged_text(project: Path, draft: tuple[s
     assert (p.end_line, p.end_column) == (p.line, p.column + len(MARK))
 
 
-@SETTINGS
-@given(text=texts, name=st.sampled_from(["a.txt", "a.md", "a.csv", "a.jsonl"]))
-def test_any_text_lints_and_every_span_is_inside_the_file(
+#: every shipped pack that needs no spaCy, with platforms, so that many rules report spans
+WIDE_CONFIG = """packs = ["./marker-pack"]
+extends = ["marker-pack", "engagement", "hygiene", "platforms", "reach", "service"]
+# (humour's model costs time per example and reports the whole post, as account-tag does)
+ignore = ["tag-a-friend", "humour"]
+platform = ["x", "instagram", "threads", "bluesky", "youtube"]
+"""
+
+
+def _assert_spans_inside_their_posts(result: Any, file_text: str) -> None:
+    """Each problem's span lies inside the file extent of its own post (the post's offset
+    map), and its line and column are where that offset is in the file."""
+    source = result.source
+    if not source.notices:  # not skipped (a NUL byte makes the file binary)
+        assert source.text == file_text.removeprefix("\ufeff")
+    posts = {post.index: post for post in source.posts}
+    size = len(source.text)
+    for p in result.problems:
+        assert p.line >= 1 and p.column >= 1, p
+        assert (p.line, p.column) <= (p.end_line, p.end_column), p
+        if p.post < 0:  # a problem with the draft itself: a line and column, no span
+            continue
+        assert 0 <= p.start <= p.end <= size, p
+        assert _at(source.text, p.line, p.column) == source.text[p.start :], p
+        assert _at(source.text, p.end_line, p.end_column) == source.text[p.end :], p
+        post = posts[p.post]
+        first, last = post.offsets.span_to_file(0, len(post.text))
+        assert first <= p.start <= p.end <= last, (p, post.text)
+
+
+@SPANS
+@given(text=texts, name=st.sampled_from(["a.txt", "a.md", "a.markdown", "a.csv", "a.jsonl"]))
+def test_any_text_lints_and_every_span_is_inside_its_post(
     project: Path, text: str, name: str
 ) -> None:
+    (project / "postlint.toml").write_text(WIDE_CONFIG, encoding="utf-8")
     result = _lint(project, name, text.encode("utf-8"))
-    size = len(result.source.text)  # type: ignore[attr-defined]
-    for p in result.problems:  # type: ignore[attr-defined]
-        assert 0 <= p.start <= p.end <= size, p
-        assert p.line >= 1 and p.column >= 1
-        assert (p.line, p.column) <= (p.end_line, p.end_column)
+    _assert_spans_inside_their_posts(result, text)
+
+
+@SPANS
+@given(draft=ANY_DRAFT)
+def test_any_draft_lints_and_every_span_is_inside_its_post(
+    project: Path, draft: tuple[str, str]
+) -> None:
+    (project / "postlint.toml").write_text(WIDE_CONFIG, encoding="utf-8")
+    name, text = draft
+    result = _lint(project, name, text.encode("utf-8"))
+    assert any(p.rule == "marker" for p in result.problems), (text, result.problems)  # type: ignore[attr-defined]
+    _assert_spans_inside_their_posts(result, text)
 
 
 @SETTINGS
@@ -217,7 +286,7 @@ def test_a_csv_read_in_parts_gives_the_posts_of_the_whole(
     whole = parse(Source("e.csv", text), ".csv", ReadSettings())
     starts = list(record_starts(text, ".csv"))[1:]
     bounds = [*starts[::cut], len(text)]
-    parts = []
+    parts: list[Any] = []
     for a, b in itertools.pairwise(bounds):
         source = Source("e.csv", text)
         source.post_base = len(parts)
