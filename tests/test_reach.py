@@ -132,9 +132,9 @@ def test_several_kinds_in_one_post_each_get_a_problem(project: Path) -> None:
         "Vote for us in the Best of Leeds awards: link in bio",
         'Stop writing "tag a friend" in every caption',
         "Our oat latte: like a hug in a cup",
-        # seen in real captions: Instagram check-ins, song lyrics, a story
+        # shapes of real captions: Instagram check-ins, song lyrics, a story
         "Birthday brunch with my mama @ The Grove",
-        "So this happened. @ The Brew Brothers",
+        "Well, that escalated quickly. @ Harbour Street Bakery",
         "Drop it like it's hot for free ice cream",
         'When your boss says hi and you reply "maybe later"',
         "Please reply if you are interested in the role",

@@ -286,7 +286,7 @@ DEFLECT = 'reply only redirects ("{}"): add a human word or a next step'
     ("body", "redirect"),
     [
         (
-            "Please send us a Private Message so that we can further assist you.",
+            "Please send us a Private Message about this.",
             "send us a Private Message",
         ),
         ("DM us.", "DM us"),
