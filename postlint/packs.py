@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from postlint._toml import tomllib
-from postlint.errors import ConfigError
-from postlint.kinds import build_options, did_you_mean, load_kind
+from postlint.errors import ConfigError, did_you_mean
+from postlint.kinds import build_options, load_kind, option_fields
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -89,16 +89,16 @@ class Rule:
             options = build_options(
                 module.Options, overrides, where or f"rules.{self.name}", base=options
             )
-        fields = set(module.FIELDS) | {f.name for f in dataclasses.fields(options)}
-        _check_template(self.message, fields, f"{self.path}: message")
+        _check_template(
+            self.message, template_fields(module, module.Options), f"{self.path}: message"
+        )
         return dataclasses.replace(
             self, options=options, needs=frozenset(module.NEEDS), module=module
         )
 
     def with_message(self, message: str, where: str) -> Rule:
         """The rule with another message template (checked against the kind's fields)."""
-        fields = set(self.module.FIELDS) | {f.name for f in dataclasses.fields(self.options)}
-        _check_template(message, fields, where)
+        _check_template(message, template_fields(self.module, self.module.Options), where)
         return dataclasses.replace(self, message=message)
 
 
@@ -113,20 +113,119 @@ class Pack:
     rules: tuple[str, ...] = ()
 
 
-def _check_template(template: str, fields: set[str], where: str) -> None:
+#: what a hit's data may hold, for fields whose kind does not say: a string or a number
+_ANY_VALUE: tuple[Any, ...] = ("text", 3, 0.5)
+_CONVERSIONS = ("r", "s", "a")
+
+
+def _template_fields(template: str, where: str) -> list[tuple[str, str | None, str]]:
+    """The replacement fields of a message template as (name, conversion, format spec).
+
+    Only what a message can always be filled with is allowed: plain field names (no
+    positional `{}`, no attribute or index access), `!r`/`!s`/`!a`, a spec without nested
+    fields. Anything else is a ConfigError naming `where` (the rule file's `message`)."""
     try:
         parsed = list(string.Formatter().parse(template))
     except ValueError as exc:
         raise ConfigError(f"{where}: invalid template {template!r}: {exc}") from None
-    for _, name, _, _ in parsed:
+    out = []
+    for _, name, spec, conversion in parsed:
         if name is None:
             continue
-        base = name.split(".")[0].split("[")[0]
-        if base not in fields:
+        shown = (
+            "{"
+            + name
+            + (f"!{conversion}" if conversion else "")
+            + (f":{spec}" if spec else "")
+            + "}"
+        )
+        if not name or name.isdigit():
+            raise ConfigError(f"{where}: {shown}: name the field, such as {{match}}")
+        if "." in name or "[" in name:
+            base = name.split(".")[0].split("[")[0]
             raise ConfigError(
-                f"{where}: unknown field {{{base}}}{did_you_mean(base, fields)}"
+                f"{where}: {shown}: attribute and index access is not supported; write {{{base}}}"
+            )
+        if conversion is not None and conversion not in _CONVERSIONS:
+            raise ConfigError(
+                f"{where}: {shown}: unknown conversion !{conversion} (expected !r, !s or !a)"
+            )
+        if spec and "{" in spec:
+            raise ConfigError(f"{where}: {shown}: nested fields in a format spec are not supported")
+        out.append((name, conversion, spec or ""))
+    return out
+
+
+def _samples(annotation: Any) -> tuple[Any, ...]:
+    """Values an option of this type may hold, to try a format spec on."""
+    import types
+    import typing
+
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return typing.get_args(annotation)
+    if origin in (types.UnionType, typing.Union):
+        return tuple(v for arg in typing.get_args(annotation) for v in _samples(arg))
+    if annotation is type(None):
+        return (None,)
+    samples = {bool: (True,), int: (3,), float: (0.5,), str: ("text",)}
+    if annotation in samples:
+        return samples[annotation]
+    if origin in (tuple, list) or annotation in (tuple, list):
+        return ((),)
+    if origin in (dict, Mapping) or annotation in (dict, Mapping):
+        return ({},)
+    return _ANY_VALUE
+
+
+def _check_template(template: str, fields: Mapping[str, tuple[Any, ...]], where: str) -> None:
+    """Check a message template against the fields a rule fills it with (name → sample
+    values): every field known, and every format spec good for each value it may hold, so
+    filling the message cannot fail while linting."""
+    for name, conversion, spec in _template_fields(template, where):
+        if name not in fields:
+            raise ConfigError(
+                f"{where}: unknown field {{{name}}}{did_you_mean(name, fields)}"
                 f" (available: {', '.join(sorted(fields))})"
             )
+        if not spec:
+            continue
+        samples = ("text",) if conversion else fields[name]
+        for value in samples:
+            try:
+                format(value, spec)
+            except (ValueError, TypeError):
+                raise ConfigError(
+                    f"{where}: {{{name}:{spec}}}: format spec {spec!r} fails on "
+                    f"{_value_kind(value)}, which {{{name}}} may hold; use width and alignment "
+                    f"only, such as {{{name}:>8}}, or no spec"
+                ) from None
+
+
+def _value_kind(value: Any) -> str:
+    if value is None:
+        return "None (the option unset)"
+    if isinstance(value, bool):
+        return "true or false"
+    names = {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        tuple: "a list",
+        dict: "a table",
+    }
+    return names.get(type(value), type(value).__name__)
+
+
+def template_fields(module: Any, options_cls: type) -> dict[str, tuple[Any, ...]]:
+    """The fields a rule's message may name (its options and its kind's hit data), each
+    with the values it may hold; internal (derived) option fields are not offered."""
+    fields: dict[str, tuple[Any, ...]] = {
+        name: _samples(annotation) for name, annotation in option_fields(options_cls).items()
+    }
+    for name in module.FIELDS:
+        fields[name] = _ANY_VALUE
+    return fields
 
 
 def builtin_rules_dir() -> Path:
@@ -155,6 +254,18 @@ def _str_list(value: Any, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _platforms(value: Any, where: str) -> tuple[str, ...]:
+    """`applies-to.platforms`: known platform names (a misspelt one would switch the rule
+    off everywhere), aliases folded."""
+    from postlint.platforms import canonical_platform, unknown_platforms
+
+    names = _str_list(value, where)
+    unknown = [n for n in names if canonical_platform(n) is None]
+    if unknown:
+        raise ConfigError(f"{where}: {unknown_platforms(unknown)}")
+    return tuple(dict.fromkeys(p for n in names if (p := canonical_platform(n))))
+
+
 def load_rule(path: Path, pack: str) -> Rule:
     """Read one rule file; every problem is a ConfigError naming the file and key."""
     data = _read_toml(path)
@@ -176,6 +287,7 @@ def load_rule(path: Path, pack: str) -> Rule:
     message = data.get("message")
     if not isinstance(message, str) or not message:
         raise ConfigError(f"{path}: message: expected a message template, got {message!r}")
+    _template_fields(message, f"{path}: message")  # its syntax; its fields when built
     options = data.get("options", {})
     if not isinstance(options, dict):
         raise ConfigError(f"{path}: options: expected a table, got {options!r}")
@@ -210,7 +322,7 @@ def load_rule(path: Path, pack: str) -> Rule:
         raw_options=options,
         default=default,
         post_kinds=_str_list(applies.get("post-kinds", []), f"{path}: applies-to.post-kinds"),
-        platforms=_str_list(applies.get("platforms", []), f"{path}: applies-to.platforms"),
+        platforms=_platforms(applies.get("platforms", []), f"{path}: applies-to.platforms"),
         conflicts=_str_list(data.get("conflicts", []), f"{path}: conflicts"),
     )
 
