@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from postlint._toml import tomllib
-from postlint.drafts import ReadSettings, normalize_platforms
-from postlint.errors import ConfigError
-from postlint.kinds import did_you_mean, option_fields
+from postlint.drafts import ReadSettings, read_platforms
+from postlint.errors import ConfigError, did_you_mean
+from postlint.kinds import option_fields
 from postlint.packs import SEVERITIES, Catalog, Rule, builtin_catalog
 
 CONFIG_NAMES = ("postlint.toml", ".postlint.toml", "pyproject.toml")
@@ -249,7 +249,11 @@ def _load_raw(path: Path, chain: tuple[Path, ...] = ()) -> _Raw:
     raw = _Raw(path)
     for name in _strings(data.get("extends", []), f"{where}extends"):
         if name.endswith(".toml"):
-            parent = _load_raw((path.parent / name), (*chain, path))
+            target = path.parent / name
+            if not target.is_file() and target.resolve() not in (*chain, path):
+                what = "a folder, not a config file" if target.is_dir() else "no such file"
+                raise ConfigError(f"{where}extends: {name}: {what}")
+            parent = _load_raw(target, (*chain, path))
             raw.extends.extend(parent.extends)
             raw.packs.extend(parent.packs)
             raw.data.update(parent.data)
@@ -287,7 +291,7 @@ def _override(item: Any, where: str) -> Override:
     if "files" not in item:
         raise ConfigError(f"{where}.files: every override names the files it applies to (globs)")
     files = _strings(item["files"], f"{where}.files")
-    platforms, error = normalize_platforms(item.get("platform"))
+    platforms, error = read_platforms(item.get("platform"))
     if error:
         raise ConfigError(f"{where}.{error}")
     return Override(
@@ -336,7 +340,7 @@ def load_config(path: Path | None, cwd: Path | None = None) -> Config:
         config = replace(config, exclude=tuple(glob_to_regex(g) for g in globs))
     platforms: tuple[str, ...] = ()
     if (item := get("platform")) is not None:
-        platforms, error = normalize_platforms(item[0])
+        platforms, error = read_platforms(item[0])
         if error:
             raise ConfigError(f"{item[1]}{error}")
         config = replace(config, platforms=platforms)

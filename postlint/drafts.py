@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from postlint.errors import DraftError
+from postlint.platforms import PLATFORM_ALIASES as PLATFORM_ALIASES  # accounts reads it here
+from postlint.platforms import canonical_platform, unknown_platforms
 
 if TYPE_CHECKING:
     from postlint.text import TextView
 
 SUFFIXES = (".txt", ".md", ".markdown", ".csv", ".jsonl")
 TEXT_COLUMNS = ("text", "caption", "message", "post", "content", "body")
-PLATFORM_ALIASES = {"twitter": "x", "ig": "instagram", "fb": "facebook", "bsky": "bluesky"}
 ALL_RULES = "*"
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -226,26 +227,54 @@ def decode(data: bytes) -> tuple[str, str, bool]:
 # --------------------------------------------------------------------------- helpers
 
 
+def read_platforms(value: object) -> tuple[tuple[str, ...], str | None]:
+    """Platforms from front matter, a column, the config or --platform: (the platforms
+    named, in canonical spelling; an error message or None).
+
+    A name that is no known platform (postlint.platforms.PLATFORMS, or an alias) is an
+    error with a did-you-mean: a misspelt platform would silently switch its checks off.
+    The known names are still returned."""
+    names, error = _platform_names(value)
+    if error:
+        return (), error
+    out: list[str] = []
+    unknown: list[str] = []
+    for item in names:
+        name = canonical_platform(item)
+        if name is None:
+            unknown.append(item.strip())
+        elif name not in out:
+            out.append(name)
+    return tuple(out), f"platform: {unknown_platforms(unknown)}" if unknown else None
+
+
 def normalize_platforms(value: object) -> tuple[tuple[str, ...], str | None]:
-    """Platforms from front matter or a column: (platforms, error message or None)."""
+    """Platform names lower-cased with aliases folded, NOT checked against the known
+    platforms (callers that check them with their own message: `postlint init`); use
+    `read_platforms` everywhere else."""
+    names, error = _platform_names(value)
+    if error:
+        return (), error
+    folded = (PLATFORM_ALIASES.get(n.strip().lower(), n.strip().lower()) for n in names)
+    return tuple(dict.fromkeys(folded)), None
+
+
+def _platform_names(value: object) -> tuple[list[str], str | None]:
+    """The names a `platform` value gives (a name, names separated by , ; | or spaces, or
+    a list of names); an error message when it is neither."""
     if value is None or value == "":
-        return (), None
+        return [], None
     items: list[object]
     if isinstance(value, str):
         items = [p for p in re.split(r"[,;|\s]+", value) if p]
     elif isinstance(value, list):
         items = list(value)
     else:
-        return (), f"platform: expected a name or a list of names, got {value!r}"
-    out: list[str] = []
+        return [], f"platform: expected a name or a list of names, got {value!r}"
     for item in items:
         if not isinstance(item, str):
-            return (), f"platform: expected a name or a list of names, got {item!r}"
-        name = item.strip().lower()
-        name = PLATFORM_ALIASES.get(name, name)
-        if name and name not in out:
-            out.append(name)
-    return tuple(out), None
+            return [], f"platform: expected a name or a list of names, got {item!r}"
+    return [item for item in items if isinstance(item, str) and item.strip()], None
 
 
 def _normalize_newlines(pieces: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -395,7 +424,9 @@ _FRONT_MATTER_CHECKS: dict[str, tuple[type | tuple[type, ...], str]] = {
 
 
 def _front_matter(source: Source, settings: ReadSettings) -> tuple[int, dict[str, Any]]:
-    """Parse optional YAML (---) or TOML (+++) front matter: (body start, metadata)."""
+    """Parse optional YAML (---) or TOML (+++) front matter: (body start, metadata).
+
+    Its problems are reported at their line of the file (the fence is line 1)."""
     text = source.text
     fence = text[:3]
     if fence not in ("---", "+++"):
@@ -417,7 +448,8 @@ def _front_matter(source: Source, settings: ReadSettings) -> tuple[int, dict[str
     if body_start is None:
         source.errors.append((f"front matter opened with {fence} is never closed", 1, 1))
         return 0, {}
-    raw = text[first[2] : content_end]
+    raw_start = first[2]
+    raw = text[raw_start:content_end]
     meta: Any
     try:
         if fence == "---":
@@ -429,40 +461,85 @@ def _front_matter(source: Source, settings: ReadSettings) -> tuple[int, dict[str
 
             meta = tomllib.loads(raw)
     except Exception as exc:  # yaml.YAMLError / TOMLDecodeError: report with its line
-        line = 2
-        mark = getattr(exc, "problem_mark", None)
-        if mark is not None:
-            line = 2 + mark.line
-        else:
-            m = re.search(r"line (\d+)", str(exc))
-            if m:
-                line = 1 + int(m.group(1))
         kind = "YAML" if fence == "---" else "TOML"
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        source.errors.append((f"malformed {kind} front matter: {message}", line, 1))
+        message, line, column = _parse_error(exc)
+        source.errors.append((f"malformed {kind} front matter: {message}", 1 + line, column))
         return body_start, {}
     if not isinstance(meta, dict):
         source.errors.append(("front matter must be a table of keys", 2, 1))
         return body_start, {}
+    here = functools.partial(_meta_position, source, raw_start, raw)
     for key, (expected, description) in _FRONT_MATTER_CHECKS.items():
         if key in meta and meta[key] is not None and not isinstance(meta[key], expected):
             source.errors.append(
-                (f"front matter: {key}: expected {description}, got {meta[key]!r}", 2, 1)
+                (f"front matter: {key}: expected {description}, got {meta[key]!r}", *here(key))
             )
             del meta[key]
+    if "platform" in meta:
+        platforms, error = read_platforms(meta["platform"])
+        if error:
+            names, _ = _platform_names(meta["platform"])
+            unknown = [v for v in names if canonical_platform(v) is None]
+            source.errors.append(
+                (f"front matter: {error}", *here("platform", unknown[0] if unknown else None))
+            )
+            meta = {**meta, "platform": list(platforms)}
     options = meta.get("postlint") or {}
     disable = options.get("disable", [])
     if isinstance(disable, str):
         disable = [disable]
     if not isinstance(disable, list) or not all(isinstance(x, str) for x in disable):
         source.errors.append(
-            ("front matter: postlint.disable: expected a list of rule names", 2, 1)
+            ("front matter: postlint.disable: expected a list of rule names", *here("postlint"))
         )
     else:
         source.directives.file_rules.update(disable)
         for name in disable:
-            source.directives.mentioned.append((1, 1, name))
+            source.directives.mentioned.append((*here("postlint", name), name))
     return body_start, meta
+
+
+_PARSE_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)|\s*\(at end of document\)")
+
+
+def _parse_error(exc: Exception) -> tuple[str, int, int]:
+    """A YAML or TOML parse error as (message, line, column), 1-based within the front
+    matter; the message drops the parser's own position (the caller reports the file's)."""
+    mark = getattr(exc, "problem_mark", None)
+    if mark is not None:  # PyYAML: the problem (and the context it was in)
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        context = getattr(exc, "context", None)
+        message = f"{context}: {problem}" if context else str(problem)
+        message = message.replace("'<stream end>'", "the end of the front matter")
+        return message, 1 + mark.line, 1 + mark.column
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    found = _PARSE_POSITION.search(text)
+    message = _PARSE_POSITION.sub("", text)
+    if found is not None and found.group(1):
+        return message, int(found.group(1)), int(found.group(2))
+    lineno = getattr(exc, "lineno", None)  # tomllib on 3.14 has them as attributes
+    colno = getattr(exc, "colno", None)
+    if isinstance(lineno, int) and isinstance(colno, int):
+        return message, lineno, colno
+    return message, 1, 1
+
+
+def _meta_position(
+    source: Source, raw_start: int, raw: str, key: str, needle: str | None = None
+) -> tuple[int, int]:
+    """Where front-matter `key` (or the value `needle` given under it) is written: the
+    file's (line, column); the first line of the front matter when it cannot be found."""
+    heading = re.compile(rf"^[ \t]*\[?[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*[\]:=.]", re.M)
+    found = heading.search(raw)
+    if found is None:
+        return source.line_col(raw_start)
+    offset = found.start() + len(found.group()) - len(found.group().lstrip())
+    if needle:
+        value = re.compile(rf"(?<![\w-]){re.escape(needle)}(?![\w-])")
+        hit = value.search(raw, found.end() - 1)
+        if hit is not None:
+            offset = hit.start()
+    return source.line_col(raw_start + offset)
 
 
 def _read_text(source: Source, settings: ReadSettings, markdown: bool) -> None:
@@ -470,9 +547,7 @@ def _read_text(source: Source, settings: ReadSettings, markdown: bool) -> None:
     start = 0
     if markdown:
         start, meta = _front_matter(source, settings)
-    platforms, error = normalize_platforms(meta.get("platform"))
-    if error:
-        source.errors.append((f"front matter: {error}", 2, 1))
+    platforms, _ = read_platforms(meta.get("platform"))  # errors: _front_matter
     _body_posts(source, start, meta, platforms or settings.platforms)
 
 
@@ -596,7 +671,7 @@ def _read_csv(source: Source, settings: ReadSettings, span: tuple[int, int] | No
         if len(fields) != len(header):
             source.errors.append(
                 (
-                    f"row has {len(fields)} fields, the header has {len(header)}; row skipped",
+                    f"row has {_fields(len(fields))}, the header has {len(header)}; row skipped",
                     line,
                     1,
                 )
@@ -607,9 +682,11 @@ def _read_csv(source: Source, settings: ReadSettings, span: tuple[int, int] | No
             for i, (_, raw, quoted) in enumerate(fields)
             if i != text_index
         }
-        platforms, error = normalize_platforms(meta.get("platform"))
+        platforms, error = read_platforms(meta.get("platform"))
         if error:
-            source.errors.append((error, line, 1))
+            at = source.line_col(fields[header.index("platform")][0])
+            source.errors.append((error, *at))
+            meta["platform"] = ",".join(platforms)
         start, raw, quoted = fields[text_index]
         before = len(source.posts)
         _make_post(
@@ -621,6 +698,10 @@ def _read_csv(source: Source, settings: ReadSettings, span: tuple[int, int] | No
         )
         if len(source.posts) == before:
             continue
+
+
+def _fields(count: int) -> str:
+    return "1 field" if count == 1 else f"{count} fields"
 
 
 def _json_fields(line: str) -> dict[str, tuple[Any, int, int]]:
@@ -738,9 +819,11 @@ def _read_jsonl(
             )
             continue
         meta = {k: v for k, (v, _, _) in fields.items() if k != key}
-        platforms, error = normalize_platforms(meta.get("platform"))
+        platforms, error = read_platforms(meta.get("platform"))
         if error:
-            source.errors.append((error, line_no, 1))
+            value_start = fields["platform"][1]
+            source.errors.append((error, *source.line_col(content_start + value_start)))
+            meta["platform"] = list(platforms)
         _, raw_start, raw_end = fields[key]
         pieces = _json_string_pieces(line, raw_start, raw_end, content_start)
         _make_post(source, pieces, meta, platforms or settings.platforms, escape="json")

@@ -9,11 +9,12 @@ keys and value types so a bad config names the platform and key.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, ClassVar
 
-from postlint.kinds import did_you_mean
+from postlint.errors import closest, did_you_mean
 
 #: the platforms a table may be given for (option names; `youtube_description` is the
 #: platform `youtube-description`: a video's description, checked apart from its title)
@@ -34,6 +35,41 @@ PLATFORM_FIELDS: tuple[str, ...] = (
 def platform_name(field_name: str) -> str:
     """The platform name posts use for an option field (`youtube_description` → `youtube-description`)."""
     return field_name.replace("_", "-")
+
+
+#: every platform a draft, a config or the command line may name: the one list postlint
+#: checks names against (front matter, CSV and JSONL `platform`, `--platform`, `platform`
+#: in postlint.toml, a rule's `applies-to.platforms`)
+PLATFORMS: tuple[str, ...] = tuple(platform_name(f) for f in PLATFORM_FIELDS)
+#: other names people write for a platform
+PLATFORM_ALIASES: Mapping[str, str] = MappingProxyType(
+    {"twitter": "x", "ig": "instagram", "fb": "facebook", "bsky": "bluesky"}
+)
+
+
+def canonical_platform(name: str) -> str | None:
+    """The platform `name` means (case and aliases folded), or None when it names none."""
+    key = name.strip().lower()
+    key = PLATFORM_ALIASES.get(key, key)
+    return key if key in PLATFORMS else None
+
+
+def unknown_platforms(names: Iterable[str]) -> str:
+    """`unknown platform 'twiter'; did you mean twitter?` for names that are no platform
+    (the closest known name or alias suggested; the known names listed when none is close)."""
+    names = list(names)
+    choices = (*PLATFORMS, *PLATFORM_ALIASES)
+    known = f" (known: {', '.join(PLATFORMS)})"
+    if len(names) == 1:
+        suffix = did_you_mean(names[0].strip().lower(), choices)
+        return f"unknown platform {names[0]!r}{suffix or known}"
+    parts = []
+    lost = False
+    for name in names:
+        match = closest(name.strip().lower(), choices)
+        lost = lost or match is None
+        parts.append(f"{name!r} (did you mean {match}?)" if match else repr(name))
+    return f"unknown platforms {', '.join(parts)}{known if lost else ''}"
 
 
 @dataclass(frozen=True)
@@ -133,9 +169,13 @@ class Table:
 
 
 __all__ = [
+    "PLATFORMS",
+    "PLATFORM_ALIASES",
     "PLATFORM_FIELDS",
     "PlatformTables",
     "Table",
+    "canonical_platform",
     "platform_name",
     "set_field",
+    "unknown_platforms",
 ]
