@@ -86,7 +86,9 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+# readable=False: an unreadable draft is a problem on that file and the run goes on (lint
+# the others), not a usage error that stops everything
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str, readable=False))
 @click.option(
     "--config",
     "config_path",
@@ -171,14 +173,14 @@ def check(
 ) -> None:
     """Lint drafts in PATHS (files or folders; `-` reads standard input)."""
     from postlint.config import CommandLine, Resolver
-    from postlint.drafts import normalize_platforms
+    from postlint.drafts import read_platforms
     from postlint.packs import SEVERITY_RANK
-    from postlint.report import Summary, get_reporter
+    from postlint.report import Summary, get_reporter, plural
     from postlint.runner import STDIN, discover, run
 
-    platform_names, error = normalize_platforms(list(_split(platforms)))
+    platform_names, error = read_platforms(list(_split(platforms)))
     if error:
-        raise click.BadParameter(error, param_hint="--platform")
+        raise click.BadParameter(error.removeprefix("platform: "), param_hint="--platform")
     resolver = Resolver(
         config_path,
         CommandLine(_split(select), _split(ignore), platform_names, fail_on),
@@ -193,7 +195,7 @@ def check(
     for notice in found.notices:
         click.echo(f"postlint: {notice}", err=True)
     for missing in found.missing:
-        click.echo(f"postlint: error: {missing}: no such file or folder", err=True)
+        click.echo(f"postlint: error: {missing}: {_missing_reason(missing)}", err=True)
     stdin = sys.stdin.buffer.read() if read_stdin else None
     # `--fix -` prints the fixed draft on stdout (for editors), so problems go to stderr
     stream = sys.stderr if read_stdin and fix and not diff else sys.stdout
@@ -257,11 +259,44 @@ def check(
         progress.clear()
     if statistics:
         _print_statistics(summary)
+    elif found.missing and output_format == "text" and summary.total == 0:
+        # not "All clear": a path the user named was not linted (the errors above say why)
+        if summary.files and not quiet:
+            click.echo(
+                f"No problems in {plural(summary.files, 'file')}; "
+                f"{plural(len(found.missing), 'path')} not found."
+            )
     elif not quiet or output_format != "text":
         reporter.finish(summary)
     if found.missing:
         sys.exit(2)
     sys.exit(1 if failed and not exit_zero else 0)
+
+
+def _missing_reason(raw: str) -> str:
+    """Why a path named on the command line cannot be linted, with a did-you-mean when it
+    looks like a misspelt command (`postlint explian RULE` is read as two paths)."""
+    import errno
+
+    try:
+        os.stat(raw)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symlink loop"
+        if exc.errno == errno.EACCES:
+            return "permission denied"
+        if os.path.islink(raw):
+            return f"broken symlink (to {os.readlink(raw)})"
+    else:
+        return "not a file or folder"
+    reason = "no such file or folder"
+    if os.sep not in raw and "." not in raw:
+        from postlint.errors import closest
+
+        command = closest(raw, cli.commands)
+        if command is not None:
+            reason += f"; did you mean the command '{command}'?"
+    return reason
 
 
 def _print_statistics(summary: Any) -> None:

@@ -6,8 +6,8 @@ import dataclasses
 import textwrap
 from typing import Any
 
-from postlint.errors import UsageError
-from postlint.kinds import did_you_mean, options_as_dict
+from postlint.errors import UsageError, did_you_mean
+from postlint.kinds import options_as_dict
 
 
 def _toml_value(value: Any) -> str:
@@ -71,9 +71,16 @@ def explain_rule(name: str, resolver: Any) -> str:
     if current:
         parts += ["", "Options"]
         for key, value in current.items():
-            line = f"    {key.replace('_', '-')} = {_toml_value(value)}"
+            name = key.replace("_", "-")
+            # TOML has no null: an unset option is shown as a comment, not `name = None`
+            line = (
+                f"    {name} = {_toml_value(value)}"
+                if value is not None
+                else f"    # {name}: not set"
+            )
             if key in defaults and defaults[key] != value:
-                line += f"    (kind default: {_toml_value(defaults[key])})"
+                shown = "not set" if defaults[key] is None else _toml_value(defaults[key])
+                line += f"    (kind default: {shown})"
             parts.append(line)
     parts += ["", f"Message: {rule.message}", f"Defined in: {rule.path}"]
     return "\n".join(parts)
