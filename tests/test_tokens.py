@@ -86,7 +86,20 @@ def test_emoji_and_hashtags_are_matchable_tokens() -> None:
         ([[{"_": {"x": 1}}]], "patterns[0][0]._: custom extension attributes"),
         ([[{"LOWER": "a", "OP": "?"}]], "patterns[0]: every token is optional or negated"),
         ([[]], "patterns[0]: expected a non-empty list of token specs"),
-        ([["tag"]], "patterns[0][0]: expected a table, got 'tag'"),
+        (
+            [["tag"]],
+            "patterns[0][0]: expected a token spec table such as {LOWER = \"tag\"}, got 'tag'",
+        ),
+        (
+            "tag",
+            "patterns: expected a list of Matcher patterns, each a list of token specs such as "
+            '[[{LOWER = "tag"}, {LOWER = "a"}]], got \'tag\'',
+        ),
+        (
+            [{"LOWER": "x"}],
+            'patterns[0]: expected a pattern (a list of token specs such as [{LOWER = "tag"}]), '
+            "got the table {'LOWER': 'x'}; patterns is a list of such lists",
+        ),
         ([], "patterns: give at least one Matcher pattern"),
     ],
 )

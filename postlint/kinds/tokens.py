@@ -104,13 +104,20 @@ def _string_value(value: Any, key: str, numbers: bool = False) -> None:
 
 def validate_pattern(pattern: Any, key: str) -> tuple[dict[str, Any], ...]:
     """Check one Matcher pattern; returns it with upper-case keys. ValueError names `key`."""
+    if isinstance(pattern, Mapping):
+        raise ValueError(
+            f'{key}: expected a pattern (a list of token specs such as [{{LOWER = "tag"}}]), '
+            f"got the table {dict(pattern)!r}; patterns is a list of such lists"
+        )
     if not isinstance(pattern, (list, tuple)) or not pattern:
         raise ValueError(f"{key}: expected a non-empty list of token specs, got {pattern!r}")
     out = []
     for i, spec in enumerate(pattern):
         where = f"{key}[{i}]"
         if not isinstance(spec, Mapping):
-            raise ValueError(f'{where}: expected a token spec table such as {{LOWER = "tag"}}')
+            raise ValueError(
+                f'{where}: expected a token spec table such as {{LOWER = "tag"}}, got {spec!r}'
+            )
         normalized: dict[str, Any] = {}
         for name, value in spec.items():
             attr = str(name).upper()
@@ -165,7 +172,8 @@ class Options:
     """`patterns`: Matcher patterns; `mode`: `forbid` flags each match, `require` flags
     a post where none matches."""
 
-    patterns: tuple[tuple[Mapping[str, Any], ...], ...] = ()
+    #: checked (with this kind's wording) in __post_init__ into `checked`
+    patterns: Any = ()
     mode: Literal["forbid", "require"] = "forbid"
     checked: tuple[tuple[dict[str, Any], ...], ...] = field(
         default=(), init=False, repr=False, compare=False
@@ -174,8 +182,15 @@ class Options:
     compiled: dict[int, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.patterns, (list, tuple)):
+            raise ValueError(
+                "patterns: expected a list of Matcher patterns, each a list of token specs "
+                f'such as [[{{LOWER = "tag"}}, {{LOWER = "a"}}]], got {self.patterns!r}'
+            )
         if not self.patterns:
             raise ValueError("patterns: give at least one Matcher pattern")
+        shaped = tuple(tuple(p) if isinstance(p, list) else p for p in self.patterns)
+        object.__setattr__(self, "patterns", shaped)  # as TOML gave it, in tuples
         checked = tuple(validate_pattern(p, f"patterns[{i}]") for i, p in enumerate(self.patterns))
         object.__setattr__(self, "checked", checked)
 
