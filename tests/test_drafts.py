@@ -193,3 +193,93 @@ def test_binary_and_empty_and_oversized_files_are_skipped_with_a_notice(tmp_path
     assert empty.notices == ["empty draft, nothing to lint"]
     assert big.notices and "over the size limit" in big.notices[0]
     assert not (binary.errors or empty.errors or big.errors)
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        ("---\ntitle: a\npostlint: {disable: [nope-rule]}\n---\nHello\n", (3, 22)),
+        ("---\npostlint:\n  disable:\n    - humour\n    - nope-rule\n---\nHello\n", (5, 7)),
+        ('+++\ntitle = "a"\n\n[postlint]\ndisable = ["humour", "nope-rule"]\n+++\nHi\n', (5, 23)),
+    ],
+)
+def test_front_matter_disable_names_are_located_at_their_line(
+    text: str, position: tuple[int, int]
+) -> None:
+    source = read(text, ".md")
+    assert (*position, "nope-rule") in source.directives.mentioned
+    assert "nope-rule" in source.directives.file_rules
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        # the parser counts lines within the front matter; the problem gives the file's
+        (
+            '+++\ntitle = "a"\nbad = \n+++\nHello\n',
+            ("malformed TOML front matter: Invalid value", 3, 7),
+        ),
+        (
+            "---\ntitle: a\nbad: [x\n---\nHello\n",
+            (
+                "malformed YAML front matter: while parsing a flow sequence: expected ',' or "
+                "']', but got the end of the front matter",
+                4,
+                1,
+            ),
+        ),
+        (
+            "---\ntitle: a\n  kind: : x\n---\nHello\n",
+            ("malformed YAML front matter: mapping values are not allowed here", 3, 7),
+        ),
+        (
+            "---\ntitle: a\nkind: [reply]\n---\nHello\n",
+            ("front matter: kind: expected a string such as post or reply, got ['reply']", 3, 1),
+        ),
+    ],
+)
+def test_front_matter_errors_point_at_the_file_line(text: str, error: tuple[str, int, int]) -> None:
+    source = read(text, ".md")
+    assert source.errors == [error]
+    assert [p.text for p in source.posts] == ["Hello"]
+
+
+@pytest.mark.parametrize(
+    ("value", "platforms", "error"),
+    [
+        ("Twitter, IG", ("x", "instagram"), None),
+        (["x", "X", "bsky"], ("x", "bluesky"), None),
+        (["x", "twiter"], ("x",), "platform: unknown platform 'twiter'; did you mean twitter?"),
+        ("instagrm", (), "platform: unknown platform 'instagrm'; did you mean instagram?"),
+        (
+            ["twiter", "qqqqq"],
+            (),
+            "platform: unknown platforms 'twiter' (did you mean twitter?), 'qqqqq' (known: x, "
+            "instagram, threads, bluesky, mastodon, linkedin, facebook, tiktok, youtube, "
+            "youtube-description)",
+        ),
+        (3, (), "platform: expected a name or a list of names, got 3"),
+    ],
+)
+def test_platform_names_are_checked_against_the_known_platforms(
+    value: object, platforms: tuple[str, ...], error: str | None
+) -> None:
+    from postlint.drafts import read_platforms
+
+    assert read_platforms(value) == (platforms, error)
+
+
+def test_an_unknown_platform_in_a_draft_keeps_the_known_ones() -> None:
+    source = read("---\nplatform:\n  - threads\n  - mastodn\n---\nHello\n", ".md")
+    assert source.errors == [
+        ("front matter: platform: unknown platform 'mastodn'; did you mean mastodon?", 4, 5)
+    ]
+    assert source.posts[0].platforms == ("threads",)
+    csv = read("text,platform\nhello,instagram\nhi,tiktk\n", ".csv")
+    assert csv.errors == [("platform: unknown platform 'tiktk'; did you mean tiktok?", 3, 4)]
+    assert [p.platforms for p in csv.posts] == [("instagram",), ()]
+
+
+def test_a_row_with_one_field_says_field() -> None:
+    source = read("id,text\n1,hello\n2\n", ".csv")
+    assert source.errors == [("row has 1 field, the header has 2; row skipped", 3, 1)]

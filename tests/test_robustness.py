@@ -111,11 +111,10 @@ def test_bad_files_are_reported_and_the_run_goes_on(project: Path) -> None:
         "drafts/ragged.csv:2:3: warning [marker] marker ZQXMARK",
         "drafts/ragged.csv:3:1: error [draft-error] row has 3 fields, the header has 2; "
         "row skipped",
-        "drafts/ragged.csv:4:1: error [draft-error] row has 1 fields, the header has 2; "
-        "row skipped",
+        "drafts/ragged.csv:4:1: error [draft-error] row has 1 field, the header has 2; row skipped",
         "drafts/ragged.csv:5:4: warning [marker] marker ZQXMARK",
-        "drafts/toml.md:2:1: error [draft-error] malformed TOML front matter: Invalid value "
-        "(at line 1, column 9)",
+        # the parser's position within the front matter becomes the file's line and column
+        "drafts/toml.md:2:9: error [draft-error] malformed TOML front matter: Invalid value",
         "drafts/toml.md:4:6: warning [marker] marker ZQXMARK",
         "drafts/types.md:2:1: error [draft-error] front matter: platform: expected a name or "
         "a list of names, got 3",
@@ -124,7 +123,7 @@ def test_bad_files_are_reported_and_the_run_goes_on(project: Path) -> None:
         "drafts/utf16.txt:2:7: warning [marker] marker ZQXMARK",
         "drafts/utf32.txt:1:3: warning [marker] marker ZQXMARK",
         "drafts/yaml.md:3:1: error [draft-error] malformed YAML front matter: while parsing "
-        "a flow sequence",
+        "a flow sequence: expected ',' or ']', but got the end of the front matter",
         "drafts/yaml.md:4:6: warning [marker] marker ZQXMARK",
     ]
     assert err == [
@@ -154,27 +153,45 @@ def test_a_path_that_does_not_exist_exits_2_after_linting_the_others(project: Pa
     assert err == ["postlint: error: missing.txt: no such file or folder"]
 
 
+def _without_file_permission_override() -> None:
+    """In the child, before it runs postlint: drop CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH
+    from the capability bounding set, so that root too is refused a mode-000 file after
+    exec (root gets the bounding set as its capabilities). CI runs as root."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_capbset_drop, cap_dac_override, cap_dac_read_search = 24, 1, 2
+    for capability in (cap_dac_override, cap_dac_read_search):
+        if libc.prctl(pr_capbset_drop, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
 def test_an_unreadable_file_is_an_error_on_that_file(project: Path) -> None:
+    import subprocess
+    import sys
+
     secret = project / "secret.txt"
     secret.write_text("ZQXMARK")
     (project / "open.txt").write_text("ZQXMARK")
     secret.chmod(0)
+    names = ("open.txt", "secret.txt")
     try:
-        readable = os.access(secret, os.R_OK)  # true for root: chmod does not stop root
-        code, out, _ = run("open.txt", "secret.txt")
+        done = subprocess.run(
+            [sys.executable, "-m", "postlint", "check", "--no-cache", "-f", "concise", *names],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
+            # as root, chmod alone does not stop reading: take root's override away
+            preexec_fn=_without_file_permission_override if os.geteuid() == 0 else None,
+        )
     finally:
         secret.chmod(0o644)
-    assert code == 1
-    if readable:
-        assert out == [
-            "open.txt:1:1: warning [marker] marker ZQXMARK",
-            "secret.txt:1:1: warning [marker] marker ZQXMARK",
-        ]
-    else:
-        assert out == [
-            "open.txt:1:1: warning [marker] marker ZQXMARK",
-            "secret.txt:1:1: error [draft-error] cannot read: Permission denied",
-        ]
+    assert (done.returncode, done.stderr) == (1, "")
+    assert done.stdout.splitlines() == [
+        "open.txt:1:1: warning [marker] marker ZQXMARK",
+        "secret.txt:1:1: error [draft-error] cannot read: Permission denied",
+    ]
 
 
 def test_symlink_loops_and_dangling_links_do_not_stop_the_run(project: Path) -> None:
@@ -251,12 +268,12 @@ def test_an_invalid_user_pattern_names_the_rule_file(project: Path) -> None:
 
 
 def test_a_folder_of_many_files_lints_every_one(project: Path) -> None:
+    # 20,000 files in one folder, not the issue's 100,000: on the shared 2-core CI machine
+    # creating 100,000 files took 21-42 s and linting them 98 s, far over a unit test's budget
     drafts = project / "many"
-    for i in range(20):
-        folder = drafts / f"f{i:02d}"
-        folder.mkdir(parents=True)
-        for j in range(1000):
-            (folder / f"{j:04d}.txt").write_bytes(b"ZQXMARK" if j == 999 else b"fine")
+    drafts.mkdir()
+    for j in range(20_000):
+        (drafts / f"{j:05d}.txt").write_bytes(b"ZQXMARK" if j % 1000 == 999 else b"fine")
     result = CliRunner().invoke(cli, ["check", "--no-cache", "--statistics", "many"])
     assert result.exit_code == 1
     assert result.stdout == "    20  marker  [warning]\n"
