@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from postlint.errors import ConfigError, EnvironmentProblem
-from postlint.humour_model import decode_model, encode_model, features, normalise
+from postlint.humour_model import Key, decode_model, encode_model, features, normalise
 
 #: inverse regularisation strength of the logistic regression (chosen on ColBERT train folds)
 C = 4.0
@@ -45,7 +45,7 @@ def fit(
     min_df: int = MIN_DF,
     prepare: Callable[[str], str] = normalise,
     min_weight: int = MIN_WEIGHT,
-) -> tuple[dict[str, int], float, float]:
+) -> tuple[dict[Key, int], float, float]:
     """Fit the n-gram logistic model on raw texts and targets in [0, 1] (soft labels allowed).
 
     Returns int8 weights per n-gram, their scale and the bias. A soft target p is fitted
@@ -61,11 +61,13 @@ def fit(
     LogisticRegression = importlib.import_module("sklearn.linear_model").LogisticRegression
 
     grams = [features(prepare(t)) for t in texts]
-    df: dict[str, int] = {}
+    df: dict[Key, int] = {}
     for g in grams:
         for key in set(g):
             df[key] = df.get(key, 0) + 1
-    vocab = {k: i for i, k in enumerate(sorted(k for k, n in df.items() if n >= min_df))}
+    # words (str) first, then 4-grams (int): a fixed column order for any data
+    kept = sorted((k for k, n in df.items() if n >= min_df), key=_key_order)
+    vocab = {k: i for i, k in enumerate(kept)}
     rows, cols, vals = [], [], []
     for r, g in enumerate(grams):
         if not g:
@@ -101,8 +103,12 @@ def fit(
     return table, round(scale, 9), round(float(model.intercept_[0]), 6)
 
 
+def _key_order(key: Key) -> tuple[int, str, int]:
+    return (0, key, 0) if isinstance(key, str) else (1, "", key)
+
+
 def scores_of(
-    table: dict[str, int], scale: float, bias: float, texts: Sequence[str]
+    table: dict[Key, int], scale: float, bias: float, texts: Sequence[str]
 ) -> list[float]:
     """Score texts with an unsaved model, exactly as `HumourModel.score` does."""
     model = decode_model(encode_model(table, scale, bias, {}), Path("<memory>"))
@@ -174,7 +180,10 @@ def train_humour(data_csv: Path, out: Path, seed: int = 0) -> dict[str, Any]:
     }
     table, scale, bias = fit(texts, labels)
     header = {"threshold": threshold, "trained_on": Path(data_csv).name, "seed": seed}
-    Path(out).parent.mkdir(parents=True, exist_ok=True)
-    Path(out).write_bytes(encode_model(table, scale, bias, header))
+    try:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_bytes(encode_model(table, scale, bias, header))
+    except OSError as exc:
+        raise ConfigError(f"{out}: cannot write the model: {exc.strerror or exc}") from None
     result["n_grams"] = len(table)
     return result

@@ -36,7 +36,7 @@ def test_concise_output_and_exit_code(drafts: Path) -> None:
     assert code == 1
     assert out.splitlines() == [
         "bad.txt:1:1: warning [account-tag] no account tagged: 0 @mentions, expected at least 1",
-        "bad.txt:1:1: warning [humour] no humour signal (model score 0.05, threshold 0.55)",
+        "bad.txt:1:1: warning [humour] no humour signal (model score 0.04, threshold 0.63)",
         'bad.txt:1:1: warning [tag-a-friend] no "tag a friend" prompt',
         "bad.txt:1:41: warning [max-length] 41 characters; limit is 40",
     ]

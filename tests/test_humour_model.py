@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 
 from postlint.errors import ConfigError
-from postlint.humour_model import SHIPPED, decode_model, encode_model, load_model, normalise
+from postlint.humour_model import (
+    LAZY_TEXTS,
+    SHIPPED,
+    decode_model,
+    encode_model,
+    features,
+    load_model,
+    normalise,
+)
 from tests.conftest import ROOT, lint_draft, rule_problems
 
 # Texts written for these tests, not taken from the training data. They are regression
@@ -75,6 +83,26 @@ def test_round_trip_is_byte_identical() -> None:
     assert encode_model({"\x01joke": 100, "abcd": -3}, 0.01, -0.5, {"threshold": 0.4}) == data
 
 
+def test_round_trip_keeps_words_and_character_grams_apart() -> None:
+    # "abcd" the word and "abcd" the 4-gram of " abcd " are different features
+    word_only = decode_model(encode_model({"abcd": 100}, 0.01, 0.0, {}), Path("w"))
+    gram_key = features("abcd")[2]  # " abc", "abcd", "bcd " follow the word
+    gram_only = decode_model(encode_model({gram_key: 100}, 0.01, 0.0, {}), Path("g"))
+    assert word_only.score("abcd") == gram_only.score("abcd") > 0.5
+    assert word_only.score("xabcd") == 0.5  # the word is absent, its 4-gram is no key
+    assert gram_only.score("xabcd") > 0.5
+
+
+def test_first_texts_and_later_texts_score_the_same() -> None:
+    # the first LAZY_TEXTS texts are scored by binary search, the rest with a dict
+    texts = [*SAMPLE_TEXTS, "", "😂😂 ok", "caf\u00e9 \ud800 x"] * (LAZY_TEXTS // 10)
+    fresh = decode_model(SHIPPED.read_bytes(), SHIPPED)
+    first = [fresh.score(t) for t in texts]
+    assert [fresh.score(t) for t in texts] == first
+    assert [load_model().score(t) for t in texts] == first
+    assert len(texts) > LAZY_TEXTS
+
+
 def test_missing_model_is_a_config_error_naming_the_path(tmp_path: Path) -> None:
     path = tmp_path / "nope.model"
     with pytest.raises(ConfigError, match=str(path)) as info:
@@ -90,6 +118,10 @@ def test_missing_model_is_a_config_error_naming_the_path(tmp_path: Path) -> None
         b"POSTLINT-HUMOUR\n{bad json\n",
         b'POSTLINT-HUMOUR\n{"version": 99, "bias": 0, "scale": 1, "n_keys": 0, "key_bytes": 0}\n',
         b'POSTLINT-HUMOUR\n{"version": 1, "bias": 0, "scale": 1, "n_keys": 2, "key_bytes": 3}\nab',
+        b"POSTLINT-HUMOUR\n{}\n2 0.0 1.0 0.5 1 0 0\n12345678",
+        b"POSTLINT-HUMOUR\n{}\n2 0.0 1.0 0.5 0 1 2\n\xff\xfe\x01",
+        b"POSTLINT-HUMOUR\n{}\n2 zero 1.0 0.5 0 0 0\n",
+        b"POSTLINT-HUMOUR\n{}\n2 0.0 1.0 0.5 0 2 1\na\x01\x01",
     ],
 )
 def test_corrupt_model_is_a_config_error_naming_the_path(tmp_path: Path, data: bytes) -> None:
@@ -98,6 +130,13 @@ def test_corrupt_model_is_a_config_error_naming_the_path(tmp_path: Path, data: b
     with pytest.raises(ConfigError, match=str(path)) as info:
         load_model(path)
     assert "\n" not in str(info.value)
+
+
+def test_a_model_in_the_older_format_is_refused_by_version(tmp_path: Path) -> None:
+    path = tmp_path / "old.model"
+    path.write_bytes(b'POSTLINT-HUMOUR\n{"version": 1, "n_keys": 1, "key_bytes": 4}\nabcd\x05')
+    with pytest.raises(ConfigError, match=r"old.model: .*format version 1, this postlint reads 2"):
+        load_model(path)
 
 
 def test_truncated_shipped_model_is_rejected(tmp_path: Path) -> None:
@@ -157,9 +196,17 @@ def test_json_output_carries_score_and_threshold(project: Path) -> None:
     (project / "draft.txt").write_text(PLAIN + "\n", encoding="utf-8")
     out = CliRunner().invoke(cli, ["check", "--select", "humour", "--format", "json", "draft.txt"])
     assert out.exit_code == 1, out.output
-    found = json.dumps(json.loads(out.output))
-    assert '"score"' in found
-    assert '"threshold"' in found
+    (problem,) = [p for p in json.loads(out.output) if p["rule"] == "humour"]
+    score, threshold = problem["data"]["score"], problem["data"]["threshold"]
+    assert isinstance(score, float)
+    assert isinstance(threshold, float)
+    model = load_model()
+    assert score == pytest.approx(model.score(PLAIN), abs=1e-4)
+    assert threshold == model.threshold
+    assert 0.0 <= score < threshold
+    assert problem["message"] == (
+        f"no humour signal (model score {score:.2f}, threshold {threshold:.2f})"
+    )
 
 
 def test_team_model_path_missing_is_a_config_error(project: Path) -> None:
@@ -254,3 +301,102 @@ def test_shipped_model_is_what_the_build_writes(tmp_path: Path) -> None:
         k: v for k, v in b.header.items() if k not in numbers
     }
     assert max(abs(a.score(t) - b.score(t)) for t in texts) < 0.02
+
+
+def _written_sample(path: Path, rows: int = 240) -> Path:
+    """A team-style `text,humor` CSV: the first rows of each label of the written data."""
+    import csv
+
+    with open(ROOT / "training/humour/data/postlint-written.csv", encoding="utf-8") as f:
+        written = list(csv.DictReader(f))
+    jokes = [r for r in written if r["humor"] == "1"][: rows // 2]
+    serious = [r for r in written if r["humor"] == "0"][: rows // 2]
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["text", "humor"])
+        out.writerows([r["text"], r["humor"]] for r in jokes + serious)
+    return path
+
+
+@pytest.mark.skipif(not HAS_TRAINING_LIBRARIES, reason="needs postlint[train]")
+def test_train_command_prints_held_out_metrics_and_writes_the_model(project: Path) -> None:
+    from click.testing import CliRunner
+
+    from postlint.cli import cli
+    from postlint.humour_train import train_humour
+
+    data = _written_sample(project / "posts.csv")
+    out = CliRunner().invoke(cli, ["train", "humour", "posts.csv", "--out", "models/ours.model"])
+    assert out.exit_code == 0, out.output
+    expected = train_humour(data, project / "same.model")
+    assert out.output.splitlines() == [
+        "held-out metrics",
+        f"  precision  {expected['precision']:.3f}",
+        f"  recall     {expected['recall']:.3f}",
+        f"  F1         {expected['f1']:.3f}",
+        f"  threshold  {expected['threshold']:.2f}",
+        "  rows       240 (48 held out)",
+        f"wrote models/ours.model ({expected['n_grams']} n-grams)",
+    ]
+    assert expected["f1"] > 0.7  # 48 unseen written rows: it learned something
+    assert (project / "models/ours.model").read_bytes() == (project / "same.model").read_bytes()
+
+
+@pytest.mark.skipif(not HAS_TRAINING_LIBRARIES, reason="needs postlint[train]")
+def test_trained_model_is_what_the_rule_uses(project: Path) -> None:
+    from click.testing import CliRunner
+
+    from postlint.cli import cli
+
+    _written_sample(project / "posts.csv")
+    out = CliRunner().invoke(cli, ["train", "humour", "posts.csv", "--out", "ours.model"])
+    assert out.exit_code == 0, out.output
+    ours, shipped = load_model(project / "ours.model"), load_model()
+    text = "Our store opens at 9am on Monday."
+    assert f"{ours.score(text):.2f} {ours.threshold:.2f}" != (
+        f"{shipped.score(text):.2f} {shipped.threshold:.2f}"
+    )
+    (message,) = _humour_hits(project, text, 'model = "ours.model"')
+    assert message == (
+        f"no humour signal (model score {ours.score(text):.2f}, threshold {ours.threshold:.2f})"
+    )
+
+
+@pytest.mark.skipif(not HAS_TRAINING_LIBRARIES, reason="needs postlint[train]")
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        ("text,funny\nhello,1\n", "posts.csv: needs the columns text,humor"),
+        ("text,humor\nhello,1\nbye,maybe\n", "posts.csv:3: humor: expected 1 or 0, got 'maybe'"),
+        ("text,humor\nhello,1\nbye,1\n", "posts.csv: needs both humorous (1) and serious (0) rows"),
+    ],
+)
+def test_train_command_bad_csv_is_one_line_and_exit_2(
+    project: Path, content: str, error: str
+) -> None:
+    from click.testing import CliRunner
+
+    from postlint.cli import cli
+
+    (project / "posts.csv").write_text(content, encoding="utf-8")
+    out = CliRunner().invoke(cli, ["train", "humour", "posts.csv", "--out", "ours.model"])
+    assert out.exit_code == 2
+    assert out.output == f"postlint: error: {error}\n"
+    assert not (project / "ours.model").exists()
+
+
+def test_train_command_without_the_train_extra_says_how_to_install(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from postlint.cli import cli
+
+    (project / "posts.csv").write_text("text,humor\nhello,1\nbye,0\n", encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # import sklearn now fails
+    out = CliRunner().invoke(cli, ["train", "humour", "posts.csv", "--out", "ours.model"])
+    assert out.exit_code == 2
+    assert out.output == (
+        "postlint: error: training needs the train extra (sklearn is missing): "
+        "pip install 'postlint[train]'\n"
+    )

@@ -201,7 +201,8 @@ def table_md(rows: list[dict[str, Any]], ev: dict[str, Any]) -> str:
     out = [
         f"unseen posts: {ev['n_pyjokes']} pyjokes + {ev['n_colbert_jokes']} held-out ColBERT "
         f"jokes vs {len(ev['replies_test'])} test-half brand replies; threshold chosen on "
-        f"{len(ev['replies_choose'])} other brand replies (≤5% called humorous)",
+        f"{len(ev['replies_choose'])} other brand replies "
+        f"(≤{evalsets.CHOOSE_RATE:.0%} called humorous)",
         "",
         "| option | detector | thr | F1 | precision | recall | serious called funny "
         "| pyjokes recall | ColBERT F1 | captions/s | load ms |",

@@ -2,8 +2,9 @@
 
 - `replies`: brand replies from the Customer Support on Twitter pairs (CC BY-NC-SA,
   read by path, evaluation only). Split by a hash of the normalised reply: the
-  "choose" half picks the threshold (at most 5% called humorous), the "test" half
-  reports the rate. Both halves are serious brand posts.
+  "choose" half picks the threshold (at most `CHOOSE_RATE`, 4%, called humorous), the
+  "test" half reports the rate, which must stay within 5%. Both halves are serious
+  brand posts.
 - `pyjokes`: the English jokes of the `pyjokes` package (BSD-3; programmer one-liners
   and Chuck Norris facts): a public humour source the model never trained on.
 - `colbert`: the 20% of ColBERT held out by `training/humour/sources.py` (unseen
@@ -34,6 +35,10 @@ import sources  # noqa: E402
 from postlint.humour_model import normalise  # noqa: E402
 
 REPLIES = Path("/work/shared/data/replies/twcs-pairs-dev.csv")
+#: the rate of serious replies a threshold may call humorous on the half that chooses it.
+#: Below the 5% required of unseen posts: choosing at exactly 5% on ~900 replies gave
+#: 6.0% [4-8%] on the other half (sampling noise of about 1.5 points either way)
+CHOOSE_RATE = 0.04
 
 
 class EvalSet(NamedTuple):
@@ -107,7 +112,9 @@ def humour_signals(before: bool = False) -> Callable[[str], bool]:
 
 
 def threshold_at(
-    serious_scores: Sequence[float], rate: float = 0.05, flagged: Sequence[bool] | None = None
+    serious_scores: Sequence[float],
+    rate: float = CHOOSE_RATE,
+    flagged: Sequence[bool] | None = None,
 ) -> float:
     """The lowest threshold (2 decimals) calling at most `rate` of serious texts humorous.
 

@@ -8,7 +8,8 @@ written examples) and the cached teacher probabilities `data/teacher_probs.csv`
 (remake them with `teacher.py`, which needs torch). Each text's target is
 `ALPHA * label + (1 - ALPHA) * teacher probability`. The threshold stored in the
 model was chosen by `benchmarks/humour/evaluate.py --choose` on brand replies the
-model never saw (at most 5% of them called humorous); see docs/humour-model.md.
+model never saw (at most 4% of one half called humorous, so that the other half, which
+reports the rate, stays within the required 5%); see docs/humour-model.md.
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ from postlint.humour_train import fit  # noqa: E402
 ALPHA = 0.5
 #: logistic regression strength
 C = 4.0
-#: decision threshold, chosen on held-out brand replies (≤ 5% called humorous)
-THRESHOLD = 0.55
+#: decision threshold: the lowest calling at most 4% of the threshold-choosing brand
+#: replies humorous (signals OR model), so that the unseen half stays within 5%
+THRESHOLD = 0.63
 
 
 def teacher_probs() -> dict[tuple[str, int], float]:
