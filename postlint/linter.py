@@ -62,11 +62,11 @@ class Problem(NamedTuple):
 @dataclass
 class RunState:
     """What lives for one run across files: per-rule state of cross-post kinds, and the
-    rules stopped for taking too long (skipped for the rest of the run, so a hostile
-    pattern costs one time limit, not one per post)."""
+    rules stopped for taking too long or for a message they cannot fill (skipped for the
+    rest of the run, so a hostile pattern costs one time limit, not one per post)."""
 
     states: dict[str, Any] = field(default_factory=dict)
-    timed_out: set[str] = field(default_factory=set)
+    broken_rules: set[str] = field(default_factory=set)
     #: rule name → whether its kind is cross-post (asked once: `hasattr` on a module that
     #: lacks the name raises and catches inside, for every post)
     cross: dict[str, bool] = field(default_factory=dict)
@@ -240,6 +240,25 @@ def lint(
                 line, column = source.line_col(start)
                 if not directives.empty and directives.disabled(rule.name, line):
                     continue
+                try:
+                    message = message_for(rule, hit.data, option_values[rule.name])
+                except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+                    # templates are checked when rules load; a value of a type no check
+                    # foresaw is this rule's error, never a crash
+                    state.broken_rules.add(rule.name)
+                    problems.append(
+                        _problem_at(
+                            source,
+                            f"rule {rule.name} ({rule.path}): message: the template "
+                            f"{rule.message!r} cannot be filled ({exc}); the rule is skipped "
+                            "for the rest of the run",
+                            line,
+                            column,
+                            RULE_ERROR,
+                            "error",
+                        )
+                    )
+                    break
                 end_line, end_column = source.line_col(end)
                 problems.append(
                     Problem(
@@ -250,7 +269,7 @@ def lint(
                         end_column,
                         rule.name,
                         rule.severity,
-                        message_for(rule, hit.data, option_values[rule.name]),
+                        message,
                         post.index,
                         _file_fix(post, hit, source.text),
                         hit.data,
@@ -265,7 +284,7 @@ def _hits(
     rule: Rule, post: Post, state: RunState, source: Source, problems: list[Problem]
 ) -> list[Hit]:
     module = rule.module
-    if rule.name in state.timed_out:
+    if rule.name in state.broken_rules:
         return []
     cross = state.cross.get(rule.name)
     if cross is None:
@@ -277,7 +296,7 @@ def _hits(
             return list(module.check(post, rule.options, state.states[rule.name]))
         return list(module.check(post, rule.options))
     except TimeoutError:
-        state.timed_out.add(rule.name)
+        state.broken_rules.add(rule.name)
         line, column = source.line_col(post.offsets.to_file(0))
         problems.append(
             _problem_at(

@@ -113,28 +113,41 @@ def load_kind(name: str, where: str) -> types.ModuleType:
 
 
 def did_you_mean(name: str, choices: typing.Iterable[str]) -> str:
-    """A `; did you mean X?` suffix when a close match exists, else an empty string."""
-    import difflib  # only when something is misspelled: not at start-up
+    """A `; did you mean X?` suffix when a close match exists, else an empty string
+    (postlint.errors.did_you_mean: short names get suggestions too)."""
+    from postlint.errors import did_you_mean as suggest
 
-    match = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean {match[0]}?" if match else ""
+    return suggest(name, choices)
 
 
 # --------------------------------------------------------------------------- options
 
 
-def _describe(tp: Any) -> str:
+def _describe(tp: Any, plural: bool = False) -> str:
+    """What a value of annotation `tp` is, in words: `a list of strings`, `a list of
+    lists of tables` (`plural`: as the items of a list)."""
     origin = typing.get_origin(tp)
     if origin is typing.Literal:
         return " or ".join(repr(a) for a in typing.get_args(tp))
     if origin in (tuple, list):
-        return f"a list of {_describe(typing.get_args(tp)[0])}s"
+        items = _describe(typing.get_args(tp)[0], plural=True)
+        return f"lists of {items}" if plural else f"a list of {items}"
     if origin in (types.UnionType, typing.Union):
-        return " or ".join(_describe(a) for a in typing.get_args(tp))
+        return " or ".join(_describe(a, plural) for a in typing.get_args(tp))
     if origin in (dict, Mapping):
-        return "a table"
-    names = {int: "an integer", float: "a number", str: "a string", bool: "true or false"}
-    return names.get(tp, getattr(tp, "__name__", str(tp)))
+        return "tables" if plural else "a table"
+    names = {
+        int: ("an integer", "integers"),
+        float: ("a number", "numbers"),
+        str: ("a string", "strings"),
+        bool: ("true or false", "true or false values"),
+    }
+    if tp in names:
+        return names[tp][plural]
+    if tp is Any:
+        return "values" if plural else "a value"
+    name = getattr(tp, "__name__", str(tp))
+    return f"{name} values" if plural else name
 
 
 def _coerce(value: Any, tp: Any, key: str, where: str) -> Any:
