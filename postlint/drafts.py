@@ -248,17 +248,6 @@ def read_platforms(value: object) -> tuple[tuple[str, ...], str | None]:
     return tuple(out), f"platform: {unknown_platforms(unknown)}" if unknown else None
 
 
-def normalize_platforms(value: object) -> tuple[tuple[str, ...], str | None]:
-    """Platform names lower-cased with aliases folded, NOT checked against the known
-    platforms (callers that check them with their own message: `postlint init`); use
-    `read_platforms` everywhere else."""
-    names, error = _platform_names(value)
-    if error:
-        return (), error
-    folded = (PLATFORM_ALIASES.get(n.strip().lower(), n.strip().lower()) for n in names)
-    return tuple(dict.fromkeys(folded)), None
-
-
 def _platform_names(value: object) -> tuple[list[str], str | None]:
     """The names a `platform` value gives (a name, names separated by , ; | or spaces, or
     a list of names); an error message when it is neither."""

@@ -14,23 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from postlint.config import CONFIG_NAMES, display_path
-from postlint.drafts import normalize_platforms
+from postlint.drafts import read_platforms
 from postlint.errors import UsageError
 from postlint.kinds import did_you_mean
 from postlint.packs import Catalog
+from postlint.platforms import PLATFORMS as PLATFORMS  # re-exported for the prompt
 
-#: platforms postlint knows (docs: platforms.md §0); aliases such as `twitter` are accepted
-PLATFORMS = (
-    "x",
-    "instagram",
-    "threads",
-    "bluesky",
-    "mastodon",
-    "linkedin",
-    "facebook",
-    "tiktok",
-    "youtube",
-)
 #: packs that suit every playbook, added when installed
 COMMON_PACKS = ("hygiene", "platforms")
 WIDTH = 88
@@ -95,15 +84,9 @@ def parse_platforms(values: Sequence[str]) -> tuple[str, ...]:
     """Platform names from --platform values or a prompt (comma-separated, aliases allowed);
     an unknown name is a UsageError with a did-you-mean."""
     raw = [v.strip() for value in values for v in value.split(",") if v.strip()]
-    names, error = normalize_platforms(raw)
+    names, error = read_platforms(raw)
     if error:
-        raise UsageError(f"--platform: {error}")
-    for name in names:
-        if name not in PLATFORMS:
-            raise UsageError(
-                f"--platform: unknown platform {name!r}{did_you_mean(name, PLATFORMS)}"
-                f" (known: {', '.join(PLATFORMS)})"
-            )
+        raise UsageError(f"--{error}")
     return names
 
 
@@ -158,7 +141,7 @@ def render(preset_name: str, platforms: Sequence[str], catalog: Catalog) -> str:
         "",
         "# Platforms the team publishes to, for drafts that do not say (front matter",
         "# `platform:`, a CSV column). Platform rules run only where the platform is known.",
-        f"# Known: {', '.join(PLATFORMS)}.",
+        *_comment(f"Known: {', '.join(PLATFORMS)}."),
     ]
     shown = ", ".join(f'"{p}"' for p in platforms)
     lines.append(f"platform = [{shown}]" if platforms else '# platform = ["instagram", "x"]')

@@ -76,8 +76,7 @@ def test_an_unknown_platform_is_a_usage_error(project: Path) -> None:
     assert run(["init", "--preset", "reach", "--platform", "instagrm"]) == (
         2,
         "",
-        "postlint: error: --platform: unknown platform 'instagrm'; did you mean instagram? "
-        "(known: x, instagram, threads, bluesky, mastodon, linkedin, facebook, tiktok, youtube)\n",
+        "postlint: error: --platform: unknown platform 'instagrm'; did you mean instagram?\n",
     )
     assert not (project / "postlint.toml").exists()
 
