@@ -71,6 +71,14 @@ def cli() -> None:
     """
 
 
+def _draws_progress() -> bool:
+    """A progress bar only on a real terminal: not when stderr is piped, nor on a dumb
+    terminal or inside Emacs (`M-x compile`, shell-mode), which show its erase codes."""
+    if os.environ.get("TERM") == "dumb" or os.environ.get("INSIDE_EMACS"):
+        return False
+    return sys.stderr.isatty()
+
+
 def _use_color(choice: str) -> bool:
     if choice != "auto":
         return choice == "always"
@@ -217,7 +225,7 @@ def check(
 
         cache = open_cache(resolver, cache_dir)
     progress = None
-    if sys.stderr.isatty() and not quiet:
+    if not quiet and _draws_progress():
         from postlint.progress import Progress
 
         progress = Progress(sys.stderr)

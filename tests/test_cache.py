@@ -287,3 +287,20 @@ def test_the_progress_bar_waits_then_draws_then_erases(monkeypatch: pytest.Monke
 def test_no_progress_bar_when_stderr_is_not_a_terminal(project: Path) -> None:
     result = CliRunner().invoke(cli, ["check", "-f", "concise", "drafts"])
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("env", "drawn"),
+    [({}, True), ({"TERM": "dumb"}, False), ({"INSIDE_EMACS": "29.1,compile"}, False)],
+)
+def test_the_progress_bar_is_for_real_terminals_only(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], drawn: bool
+) -> None:
+    from postlint import cli as cli_module
+
+    monkeypatch.delenv("TERM", raising=False)
+    monkeypatch.delenv("INSIDE_EMACS", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(cli_module.sys.stderr, "isatty", lambda: True)
+    assert cli_module._draws_progress() is drawn
