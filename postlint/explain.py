@@ -82,5 +82,7 @@ def explain_rule(name: str, resolver: Any) -> str:
                 shown = "not set" if defaults[key] is None else _toml_value(defaults[key])
                 line += f"    (kind default: {shown})"
             parts.append(line)
-    parts += ["", f"Message: {rule.message}", f"Defined in: {rule.path}"]
+    from postlint.config import display_path
+
+    parts += ["", f"Message: {rule.message}", f"Defined in: {display_path(rule.path)}"]
     return "\n".join(parts)
