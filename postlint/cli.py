@@ -400,6 +400,13 @@ def check_config(config_path: Path | None) -> None:
     config = resolver.config_for(None)
     resolver.validate(config)
     rules = resolver.rules_for(config, None)
+    from postlint.runner import doc_example_errors
+
+    errors = doc_example_errors(rules, resolver, config)
+    if errors:
+        for error in errors:
+            click.echo(f"postlint: error: {error}", err=True)
+        raise SystemExit(2)
     click.echo(f"{config.display}: ok ({len(rules)} rules enabled)")
 
 

@@ -156,6 +156,56 @@ class _Unit:
     base: int = 0
     #: about how many bytes of draft it holds (to fill batches for the workers)
     size: int = 0
+    #: the file already read, its posts annotated by spaCy with other files' posts in one
+    #: batch (`_annotate_ahead`); never sent to a worker
+    source: Source | None = field(default=None, repr=False)
+
+
+#: how many small files' posts go through spaCy together (each file alone is one short
+#: `nlp.pipe` call: a folder of one-post drafts would run the pipeline a post at a time)
+NLP_FILES = 64
+
+
+def _annotate_ahead(units: Sequence[_Unit], resolver: Resolver, in_worker: bool) -> None:
+    """Read the whole-file units whose rules need spaCy and annotate all their posts in one
+    `nlp.annotate` per (needs, [nlp] settings), keeping each read source on its unit.
+
+    Only an optimisation: a unit whose config, rules, file or pipeline fails here is left
+    alone, so the same error comes from `_lint_unit` when that file's turn comes."""
+    from postlint import nlp
+    from postlint.linter import is_cross_post, nlp_needs
+
+    groups: dict[tuple[frozenset[str], str], tuple[Any, list[_Unit]]] = {}
+    for unit in units:
+        if unit.span is not None or unit.source is not None:
+            continue
+        path = Path(unit.path)
+        try:
+            config = resolver.config_for(path)
+            resolver.validate(config)
+            rules = resolver.rules_for(config, path)
+            if in_worker:
+                rules = tuple(r for r in rules if not is_cross_post(r))
+            needs = nlp_needs(rules)
+            if not needs:
+                continue
+            settings = nlp.parse_settings(config.tables.get("nlp"))
+            source = read_source(
+                path, _settings(resolver, config, path), display=unit.display, data=unit.data
+            )
+        except Exception:  # reported by _lint_unit in its turn
+            continue
+        if not source.posts:
+            continue
+        unit.source = source
+        groups.setdefault((needs, repr(settings)), (settings, []))[1].append(unit)
+    for (needs, _), (settings, members) in groups.items():
+        posts = [post for unit in members if unit.source for post in unit.source.posts]
+        try:
+            nlp.annotate(posts, needs, settings)
+        except Exception:  # a missing model: _lint_unit says so in its turn
+            for unit in members:
+                unit.source = None
 
 
 @dataclass
@@ -201,13 +251,18 @@ def _lint_unit(
     settings = _settings(resolver, config, path)
     known = resolver.catalog(config).rules
     nlp = config.tables.get("nlp")
-    if unit.span is None:
+    annotated = unit.source is not None
+    if unit.source is not None:  # read and annotated with other files (_annotate_ahead)
+        source, unit.source = unit.source, None
+    elif unit.span is None:
         source = read_source(path, settings, display=unit.display, data=unit.data)
     else:
         source = _part_source(path, unit.display)
         source.post_base = unit.base
         parse(source, path.suffix, settings, unit.span)
-    problems = lint(source, rules, known_rules=known, state=state, nlp_settings=nlp)
+    problems = lint(
+        source, rules, known_rules=known, state=state, nlp_settings=nlp, annotated=annotated
+    )
     posts = source.posts
     for post in posts:  # what the parent needs of a post, not what the rules computed
         post.__dict__.pop("view", None)
@@ -396,6 +451,9 @@ class _Run:
         limit = 1 if self.pool is None else 2 * (self.jobs or 1) * _Batch.UNITS
         weight = 0
         try:
+            if self.pool is None:  # here, in order: small files' NLP in batches
+                yield from self._serial(plans)
+                return
             for plan in plans:
                 units = plan[3][1] if plan[0] == "lint" else []
                 w = sum(_Batch.UNITS if u.span is not None else 1 for u in units) or 1
@@ -411,6 +469,19 @@ class _Run:
             if self.pool is not None:
                 self.pool.terminate()
                 self.pool.join()
+
+    def _serial(self, plans: Iterator[Any]) -> Iterator[Result]:
+        """Finish the plans in order, `NLP_FILES` at a time, the files of each chunk
+        annotated by spaCy together."""
+        while True:
+            chunk = list(itertools.islice(plans, NLP_FILES))
+            if not chunk:
+                return
+            units = [u for plan in chunk if plan[0] == "lint" for u in plan[3][1]]
+            if len(units) > 1:
+                _annotate_ahead(units, self.resolver, in_worker=False)
+            for plan in chunk:
+                yield from self._finish(plan)
 
     def check_entries(self, files: list[_File]) -> None:
         """Look at every file's entry before linting: entries that depend on the whole run
@@ -701,7 +772,9 @@ class _Batch:
 
 
 def _lint_batch(units: list[_Unit]) -> list[_Output]:
-    """A worker's task: lint a batch of units."""
+    """A worker's task: lint a batch of units (small files' NLP in one batch)."""
+    if len(units) > 1:
+        _annotate_ahead(units, _WORKER["resolver"], in_worker=True)
     return [_lint_unit(unit) for unit in units]
 
 
@@ -755,3 +828,32 @@ def run(
         progress(0, len(surveyed))
     the_run.start_pool(surveyed, resolver.config_path)
     yield from the_run.results(surveyed)
+
+
+def doc_example_errors(rules: Sequence[Rule], resolver: Resolver, config: Config) -> list[str]:
+    """`check-config` for a team's own rules: each rule's `doc.example` must trigger it
+    and `doc.use_instead` must not, with the rule's own default options (the shipped
+    packs are held to the same by the test suite). One line per rule that fails."""
+    from postlint.drafts import read_source
+    from postlint.packs import builtin_rules_dir
+
+    builtin = builtin_rules_dir().resolve()
+    catalog = resolver.catalog(config)
+    errors = []
+    for enabled in rules:
+        if enabled.path.resolve().is_relative_to(builtin) or enabled.doc.example_config:
+            continue  # shipped rules: tests/test_rule_cases.py; a config: not ours to build
+        rule = catalog.rules[enabled.name].build(where=display_path(enabled.path))
+        name = enabled.doc.example_file or "draft.txt"
+        for key, text, fires in (
+            ("doc.example", enabled.doc.example, True),
+            ("doc.use_instead", enabled.doc.use_instead, False),
+        ):
+            if not text:
+                continue
+            source = read_source(None, config.drafts, display=name, data=text.encode("utf-8"))
+            found = lint(source, (rule,), state=RunState(), nlp_settings=config.tables.get("nlp"))
+            if any(p.rule == rule.name for p in found) != fires:
+                does = "does not trigger the rule" if fires else "triggers the rule"
+                errors.append(f"{display_path(enabled.path)}: {key}: {text!r} {does}")
+    return errors

@@ -266,3 +266,36 @@ def test_explain_shows_an_unset_option_as_a_toml_comment(project: Path) -> None:
     assert code == 0
     assert "    # threshold: not set" in out.splitlines()
     assert "None" not in out
+
+
+# --------------------------------------------------------------------------- doc examples
+
+
+@pytest.mark.parametrize(
+    ("example", "use_instead", "error"),
+    [
+        ("please buy now", "please read on", None),
+        ("please read on", "please read on", "doc.example: 'please read on' does not trigger"),
+        ("please buy now", "buy now, today", "doc.use_instead: 'buy now, today' triggers"),
+    ],
+)
+def test_check_config_holds_a_team_rule_to_its_own_examples(
+    brand: Path, example: str, use_instead: str, error: str | None
+) -> None:
+    """The README promises that a rule's `example` triggers it and `use_instead` does not:
+    `check-config` checks it for a team's own packs (the shipped ones: the test suite)."""
+    rule = write_rule(brand, "m {match}")
+    text = rule.read_text(encoding="utf-8")
+    rule.write_text(
+        text.replace('example = "buy now"', f'example = "{example}"').replace(
+            'use_instead = "hello"', f'use_instead = "{use_instead}"'
+        ),
+        encoding="utf-8",
+    )
+    code, out, err = run(["check-config"])
+    if error is None:
+        assert (code, err) == (0, "")
+        assert out.startswith("postlint.toml: ok (")
+    else:
+        assert (code, out) == (2, "")
+        assert err == f"postlint: error: brand/sales.toml: {error} the rule\n"
