@@ -190,13 +190,23 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return build(root)
 
 
-class _UrlRegexes(NamedTuple):
-    hint: Any
-    tld: Any
-    url: Any
-    ascii_domain: Any
-    tco: Any
-    no_protocol_bad_before: Any
+class _UrlRegexes:
+    """twitter-text's URL regexes, each compiled when first used: the TLD list makes
+    `tld`, `url` and `ascii_domain` slow to compile (tens of milliseconds each), and a
+    post without a dot before a TLD's first letter (`hint`) needs none of them."""
+
+    def __init__(self, sources: dict[str, str]) -> None:
+        self._sources = sources
+
+    def _compile(self, name: str) -> Any:
+        compiled = regex.compile(self._sources[name])
+        setattr(self, name, compiled)  # later look-ups find the attribute itself
+        return compiled
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name not in self._sources:
+            raise AttributeError(name)
+        return self._compile(name)
 
 
 @cache
@@ -245,12 +255,14 @@ def _url_regexes() -> _UrlRegexes:
     tld_firsts = {t[0] for kind in ("generic", "country") for t in tlds[kind]}
     tld_firsts |= {c.upper() for c in tld_firsts} | {"x", "X"}
     return _UrlRegexes(
-        hint=regex.compile(f"\\.[{_class_body(tld_firsts)}]"),
-        tld=regex.compile(tld),
-        url=regex.compile(url),
-        ascii_domain=regex.compile(ascii_domain),
-        tco=regex.compile(rf"(?i:https?://t\.co/([a-z0-9]+)(?:\?{query_char}*{query_end})?)"),
-        no_protocol_bad_before=regex.compile(r"[\-_./]$"),
+        {
+            "hint": f"\\.[{_class_body(tld_firsts)}]",
+            "tld": tld,
+            "url": url,
+            "ascii_domain": ascii_domain,
+            "tco": rf"(?i:https?://t\.co/([a-z0-9]+)(?:\?{query_char}*{query_end})?)",
+            "no_protocol_bad_before": r"[\-_./]$",
+        }
     )
 
 
@@ -752,9 +764,25 @@ def is_valid_url(url: str, unicode_domains: bool = True, require_protocol: bool 
 # Emoji
 
 
+class _ByFirst(dict[str, Any]):
+    """First code point -> the regex matching the emoji that start with it, compiled on
+    first use: a caption has a few distinct emoji, the data has hundreds of first code
+    points, and compiling them all costs far more than a short run lints."""
+
+    def __init__(self, sources: dict[str, str]) -> None:
+        super().__init__()
+        self._sources = sources
+
+    def __missing__(self, first: str) -> Any:
+        source = self._sources.get(first)
+        compiled = None if source is None else regex.compile(source)
+        self[first] = compiled
+        return compiled
+
+
 class _EmojiMatcher(NamedTuple):
     candidate: Any  # where an emoji may start
-    by_first: dict[str, Any]  # first code point -> regex matching the emoji that start with it
+    by_first: _ByFirst  # first code point -> regex matching the emoji that start with it
     simple: Any  # for first code points whose emoji are just the code point (+ U+FE0F)
 
 
@@ -777,7 +805,7 @@ def _emoji_matcher() -> _EmojiMatcher:
     groups: dict[str, set[str]] = {}
     for e in emoji.EMOJI_DATA:
         groups.setdefault(e[0], set()).add(e)
-    by_first: dict[str, Any] = {}
+    by_first: dict[str, str] = {}
     is_pic = regex.compile(pic).match
     others: set[str] = set()  # first code points that are not pictographs
     keycap_next: set[str] = set()  # what follows an ASCII first code point (keycaps)
@@ -789,14 +817,14 @@ def _emoji_matcher() -> _EmojiMatcher:
                 others.add(first)
         if group <= {first, first + "\ufe0f"}:
             continue  # handled by `simple`
-        by_first[first] = regex.compile(f"(?:{zwj_chain}|{_trie_pattern(group)})")
+        by_first[first] = f"(?:{zwj_chain}|{_trie_pattern(group)})"
     ascii_firsts = [f for f in groups if f.isascii()]
     candidate = f"[{pic}{_class_body(others)}]"
     if ascii_firsts:
         candidate += f"|[{_class_body(ascii_firsts)}](?=[{_class_body(keycap_next)}])"
     return _EmojiMatcher(
         candidate=regex.compile(candidate),
-        by_first=by_first,
+        by_first=_ByFirst(by_first),
         simple=regex.compile(f"(?:{zwj_chain}|.\ufe0f?)", regex.DOTALL),
     )
 
@@ -814,7 +842,7 @@ def _emoji_spans(text: str) -> list[tuple[int, int]]:
         if found is None:
             return spans
         start = found.start()
-        m = by_first.get(text[start], simple).match(text, start)
+        m = (by_first[text[start]] or simple).match(text, start)
         if m is None:
             pos = start + 1
         else:
