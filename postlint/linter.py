@@ -167,6 +167,11 @@ def message_for(
     return rule.message.format_map(values)
 
 
+def nlp_needs(rules: Iterable[Rule]) -> frozenset[str]:
+    """What of the spaCy pipeline `rules` need (empty: no NLP at all)."""
+    return frozenset().union(*(r.needs for r in rules)) & NLP_NEEDS
+
+
 def is_cross_post(rule: Rule) -> bool:
     """Whether the rule's kind keeps state across posts (`new_state`, e.g. duplicates)."""
     return hasattr(rule.module, "new_state")
@@ -193,11 +198,14 @@ def lint(
     state: RunState | None = None,
     nlp_settings: Mapping[str, Any] | None = None,
     rules_only: bool = False,
+    annotated: bool = False,
 ) -> list[Problem]:
     """All problems of one draft source under `rules`, sorted by position.
 
     `rules_only`: report what the rules find, not the draft's own errors and directive
     mistakes (the parallel runner lints a file's cross-post rules in a second pass).
+    `annotated`: the posts already carry their spaCy docs for these rules' needs (the
+    runner annotates many small files' posts in one batch, see `nlp_needs`).
     """
     state = state or RunState()
     problems = [
@@ -220,7 +228,7 @@ def lint(
     if not source.posts or not rules:
         return sorted(problems, key=_order)
     needs = frozenset().union(*(r.needs for r in rules))
-    if needs & NLP_NEEDS:
+    if needs & NLP_NEEDS and not annotated:
         from postlint import nlp
 
         nlp.annotate(source.posts, needs, nlp_settings or {})

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -240,3 +241,48 @@ def test_only_nlp_imports_spacy() -> None:
         if _SPACY_IMPORT.search(p.read_text(encoding="utf-8"))
     )
     assert importers == ["nlp.py"]
+
+
+def test_small_files_go_through_spacy_together(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a folder of one-post drafts: one nlp.pipe batch, not one per file, and the same
+    # problems as each file linted alone
+    import postlint.nlp
+
+    (project / "postlint.toml").write_text(
+        f"{IGNORE_PACKS}\n[rules.tag-a-friend-tokens]\nenabled = true\n", encoding="utf-8"
+    )
+    drafts = ["Tag a friend who needs pizza!", "Our new pizza has three cheeses.", "tag your pals"]
+    for i, text in enumerate(drafts):
+        (project / f"p{i}.txt").write_text(text + "\n", encoding="utf-8")
+    alone = [
+        CliRunner().invoke(cli, ["--format", "concise", "--no-cache", f"p{i}.txt"]).output
+        for i in range(len(drafts))
+    ]
+    calls: list[int] = []
+    real = postlint.nlp.annotate
+
+    def counting(posts: Any, *args: Any, **kwargs: Any) -> None:
+        calls.append(len(posts))
+        real(posts, *args, **kwargs)
+
+    monkeypatch.setattr(postlint.nlp, "annotate", counting)
+    together = CliRunner().invoke(cli, ["--format", "concise", "--no-cache", "-j", "1", "."])
+    assert calls == [3]
+    assert together.output == "".join(alone)
+    assert together.output == 'p1.txt:1:1: warning [tag-a-friend-tokens] no "tag a friend" prompt\n'
+
+
+def test_a_missing_model_in_a_batch_of_files_still_stops_the_run(project: Path) -> None:
+    # the batch reads ahead; the error comes when the first file's turn comes, once
+    config = ENTITY_CONFIG + '[nlp]\nmodel = "en_core_web_xx_not_installed"\n'
+    (project / "postlint.toml").write_text(config, encoding="utf-8")
+    (project / "a.txt").write_text("Millie Bobby Brown is here\n", encoding="utf-8")
+    (project / "b.txt").write_text("David Harbour too\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--no-cache", "-j", "1", "."])
+    assert result.exit_code == 2
+    assert result.output == (
+        "postlint: error: [nlp] model: the spaCy pipeline en_core_web_xx_not_installed is "
+        "not installed; install it with: python -m spacy download en_core_web_sm\n"
+    )
