@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from postlint.config import Config, Resolver, display_path
 from postlint.drafts import SUFFIXES, Post, ReadSettings, Source, read_source
-from postlint.linter import Problem, RunState, lint
+from postlint.linter import NLP_NEEDS, Problem, RunState, lint
 
 if TYPE_CHECKING:
     from postlint.cache import Cache, Entry, Writer
@@ -843,6 +843,8 @@ def doc_example_errors(rules: Sequence[Rule], resolver: Resolver, config: Config
     for enabled in rules:
         if enabled.path.resolve().is_relative_to(builtin) or enabled.doc.example_config:
             continue  # shipped rules: tests/test_rule_cases.py; a config: not ours to build
+        if enabled.needs & NLP_NEEDS:
+            continue  # check-config never loads spaCy (a tokens rule is checked as it loads)
         rule = catalog.rules[enabled.name].build(where=display_path(enabled.path))
         name = enabled.doc.example_file or "draft.txt"
         for key, text, fires in (
