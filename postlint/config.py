@@ -555,6 +555,19 @@ class Resolver:
     def _resolve(self, config: Config, overrides: Sequence[Override]) -> tuple[Rule, ...]:
         catalog = self.catalog(config)
 
+        trained: list[bool] = []  # parse [nlp] once, only if a rule asks
+
+        def on_by_default(rule: Rule) -> bool:
+            if rule.default:
+                return True
+            if not rule.default_with_model:
+                return False
+            if not trained:
+                from postlint.nlp import parse_settings
+
+                trained.append(parse_settings(config.tables.get("nlp")).trained)
+            return trained[0]
+
         def expand(names: Iterable[str], everything: bool) -> set[str]:
             out: set[str] = set()
             for name in names:
@@ -562,7 +575,7 @@ class Resolver:
                     out.update(
                         r
                         for r in catalog.packs[name].rules
-                        if everything or catalog.rules[r].default
+                        if everything or on_by_default(catalog.rules[r])
                     )
                 elif name in catalog.rules:
                     out.add(name)

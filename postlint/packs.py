@@ -69,6 +69,9 @@ class Rule:
     raw_options: Mapping[str, Any]
     #: enabled when its pack is extended (false: opt in by name)
     default: bool = True
+    #: `default = "with-model"`: enabled when its pack is extended and `[nlp] model`
+    #: names a trained pipeline (untagged-entity); otherwise opt in by name
+    default_with_model: bool = False
     #: only posts of these kinds (`post`, `reply`, …); empty: all
     post_kinds: tuple[str, ...] = ()
     #: only posts published on these platforms; empty: all
@@ -309,8 +312,11 @@ def load_rule(path: Path, pack: str) -> Rule:
                 f"{path}: applies-to.{key}: unknown key{did_you_mean(key, _APPLIES_KEYS)}"
             )
     default = data.get("default", True)
+    with_model = default == "with-model"
+    if with_model:
+        default = False
     if not isinstance(default, bool):
-        raise ConfigError(f"{path}: default: expected true or false, got {default!r}")
+        raise ConfigError(f'{path}: default: expected true, false or "with-model", got {default!r}')
     return Rule(
         name=name,
         pack=pack,
@@ -321,6 +327,7 @@ def load_rule(path: Path, pack: str) -> Rule:
         path=path,
         raw_options=options,
         default=default,
+        default_with_model=with_model,
         post_kinds=_str_list(applies.get("post-kinds", []), f"{path}: applies-to.post-kinds"),
         platforms=_platforms(applies.get("platforms", []), f"{path}: applies-to.platforms"),
         conflicts=_str_list(data.get("conflicts", []), f"{path}: conflicts"),

