@@ -365,6 +365,8 @@ def rules_command(config_path: Path | None, output_format: str) -> None:
             what = " ".join(r["what"].split()).split(". ")[0].rstrip(".")
             what = what.replace("|", "\\|")
             on = "yes" if rule.default and rule.pack in config.extends else "no"
+            if rule.default_with_model and rule.pack in config.extends:
+                on = "with `[nlp] model`"
             click.echo(f"| `{r['name']}` | {r['pack']} | {r['severity']} | {on} | {what} |")
         return
     widths = {
