@@ -21,7 +21,7 @@ import hashlib
 import io
 import marshal
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -47,20 +47,33 @@ def default_dir(project_root: Path | None) -> Path:
 
 
 def source_stamp() -> str:
-    """postlint's version plus the size and mtime of its own modules and shipped rule
-    packs, so an edited checkout (editable install) never reuses stale results."""
+    """postlint's version plus the size and mtime of its own modules and shipped data (the
+    humour model, word lists), so an edited checkout (editable install) or a rebuilt model
+    never reuses stale results."""
     here = Path(__file__).resolve().parent
     parts = [__version__]
-    for folder in (here, here / "kinds"):
+    for folder in (here, here / "kinds", here / "data"):
         try:
             with os.scandir(folder) as entries:
                 for entry in sorted(entries, key=lambda e: e.name):
-                    if entry.name.endswith(".py"):
+                    if entry.name.endswith(".py") or (folder.name == "data" and entry.is_file()):
                         st = entry.stat()
                         parts.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}")
         except OSError:
             continue
     return "\n".join(parts)
+
+
+def option_files_stamp(settings: Iterable[Mapping[str, Any]]) -> str:
+    """The size and mtime of every file a rule option names (`[rules.humour] model =
+    "ours.model"`): retraining a team's model must not replay results of the old one."""
+    parts = []
+    for options in settings:
+        for value in options.values():
+            if isinstance(value, str) and value and os.path.isfile(value):
+                st = os.stat(value)
+                parts.append(f"{os.path.abspath(value)}:{st.st_size}:{st.st_mtime_ns}")
+    return "\n".join(sorted(parts))
 
 
 def digest(*parts: bytes | str) -> str:

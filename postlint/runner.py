@@ -385,14 +385,22 @@ class _Run:
     def _config_key(self, config: Config) -> str:
         key = self._config_keys.get(id(config))
         if key is None:
-            from postlint.cache import digest, rule_files_digest, source_stamp
+            from postlint.cache import (
+                digest,
+                option_files_stamp,
+                rule_files_digest,
+                source_stamp,
+            )
             from postlint.packs import builtin_rules_dir
 
+            settings = [*config.rules.values()]
+            settings += [s for o in config.overrides for s in o.rules.values()]
             key = digest(
                 source_stamp(),
                 repr(config),
                 repr(self.resolver.cli),
                 rule_files_digest([builtin_rules_dir(), *config.packs]),
+                option_files_stamp(s.options for s in settings),
             )
             self._config_keys[id(config)] = key
         return key

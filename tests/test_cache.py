@@ -304,3 +304,25 @@ def test_the_progress_bar_is_for_real_terminals_only(
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(cli_module.sys.stderr, "isatty", lambda: True)
     assert cli_module._draws_progress() is drawn
+
+
+def test_a_changed_model_file_is_linted_again(project: Path) -> None:
+    """A team retrains its humour model at the same path: the cache must not replay the old
+    model's verdicts (the model file's size and mtime are part of the key)."""
+    import os
+
+    from postlint.humour_model import encode_model
+
+    model = project / "ours.model"
+    model.write_bytes(encode_model({}, 1.0, 5.0, {"threshold": 0.5}))  # everything is funny
+    config = 'extends = ["engagement"]\nselect = ["humour"]\n'
+    config += '[rules.humour]\nmodel = "ours.model"\ndetector = "model"\n'
+    (project / "postlint.toml").write_text(config, encoding="utf-8")
+    humour = lambda out: [line for line in out.splitlines() if "[humour]" in line]  # noqa: E731
+    assert humour(check("drafts/c.txt")[1]) == []
+    model.write_bytes(encode_model({}, 1.0, -5.0, {"threshold": 0.5}))  # nothing is
+    stat = model.stat()
+    os.utime(model, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert humour(check("drafts/c.txt")[1]) == [
+        "drafts/c.txt:1:1: warning [humour] no humour signal (model score 0.01, threshold 0.50)"
+    ]
