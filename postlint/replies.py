@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import regex
+from postlint import regexes
 
 if TYPE_CHECKING:
     from postlint.drafts import Post
 
 #: a handle as written in metadata: X/Instagram `@name`, `@first.last`, Bluesky
 #: `@alice.bsky.social`, Mastodon `@user@instance` (docs: platforms.md §1.10)
-_HANDLE = regex.compile(r"^[@＠]?([A-Za-z0-9_][A-Za-z0-9_.\-]*(?:@[\w.\-]+)?)$")
+_HANDLE = regexes.compile(r"^[@＠]?([A-Za-z0-9_][A-Za-z0-9_.\-]*(?:@[\w.\-]+)?)$")
 #: leading @handles of a reply ("@jane @acme_help thanks…")
-LEADING_MENTIONS = regex.compile(r"^(?:[@＠][A-Za-z0-9_][\w.\-]*(?:@[\w.\-]+)?[\s,:;]*)+")
+LEADING_MENTIONS = regexes.compile(r"^(?:[@＠][A-Za-z0-9_][\w.\-]*(?:@[\w.\-]+)?[\s,:;]*)+")
 
 
 def answered_handle(post: Post) -> str | None:

@@ -15,6 +15,7 @@ Every regex is compiled once, on first use; `emoji` is imported only when emoji 
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache, cached_property
@@ -23,6 +24,8 @@ from types import MappingProxyType
 from typing import Any, NamedTuple, TypedDict
 
 import regex
+
+from postlint import regexes
 
 __all__ = [
     "HANDLE_STYLES",
@@ -115,11 +118,13 @@ class TwitterTextConfig(NamedTuple):
     emoji_parsing_enabled: bool
 
 
-def _data_text(name: str) -> str:
-    from importlib import resources  # not at import time: it costs more than this module
+#: the package's data files (read as files: importlib.resources costs a cold start ~10 ms)
+_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 
-    folder = resources.files("postlint") / "data" / "twitter_text"
-    return (folder / name).read_text(encoding="utf-8")
+
+def _data_text(name: str) -> str:
+    with open(os.path.join(_DATA, "twitter_text", name), encoding="utf-8") as fh:
+        return fh.read()
 
 
 @cache
@@ -195,16 +200,21 @@ class _UrlRegexes:
     `tld`, `url` and `ascii_domain` slow to compile (tens of milliseconds each), and a
     post without a dot before a TLD's first letter (`hint`) needs none of them."""
 
-    def __init__(self, sources: dict[str, str]) -> None:
-        self._sources = sources
+    NAMES = ("hint", "tld", "url", "ascii_domain", "tco", "no_protocol_bad_before")
+
+    def __init__(self) -> None:
+        # what the sources are built from: a kept program of another TLD list or of
+        # another version of this module is never used
+        stats = [os.stat(p) for p in (os.path.join(_DATA, "twitter_text", "tlds.json"), __file__)]
+        self._stamp = ";".join(f"{st.st_size}:{st.st_mtime_ns}" for st in stats)
 
     def _compile(self, name: str) -> Any:
-        compiled = regex.compile(self._sources[name])
+        compiled = regexes.compile_built(f"url-{name}", self._stamp, lambda: _url_sources()[name])
         setattr(self, name, compiled)  # later look-ups find the attribute itself
         return compiled
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("_") or name not in self._sources:
+        if name not in self.NAMES:
             raise AttributeError(name)
         return self._compile(name)
 
@@ -212,6 +222,13 @@ class _UrlRegexes:
 @cache
 def _url_regexes() -> _UrlRegexes:
     """twitter-text's URL regexes (regex.rb `valid_url` and friends), built on first use."""
+    return _UrlRegexes()
+
+
+@cache
+def _url_sources() -> dict[str, str]:
+    """The sources of the URL regexes (built from the TLD list: only when a program is not
+    kept, see postlint.regexes)."""
     import json
 
     tlds = json.loads(_data_text("tlds.json"))
@@ -254,16 +271,14 @@ def _url_regexes() -> _UrlRegexes:
     # Every URL has a dot followed by the first letter of a TLD: a cheap test first.
     tld_firsts = {t[0] for kind in ("generic", "country") for t in tlds[kind]}
     tld_firsts |= {c.upper() for c in tld_firsts} | {"x", "X"}
-    return _UrlRegexes(
-        {
-            "hint": f"\\.[{_class_body(tld_firsts)}]",
-            "tld": tld,
-            "url": url,
-            "ascii_domain": ascii_domain,
-            "tco": rf"(?i:https?://t\.co/([a-z0-9]+)(?:\?{query_char}*{query_end})?)",
-            "no_protocol_bad_before": r"[\-_./]$",
-        }
-    )
+    return {
+        "hint": f"\\.[{_class_body(tld_firsts)}]",
+        "tld": tld,
+        "url": url,
+        "ascii_domain": ascii_domain,
+        "tco": rf"(?i:https?://t\.co/([a-z0-9]+)(?:\?{query_char}*{query_end})?)",
+        "no_protocol_bad_before": r"[\-_./]$",
+    }
 
 
 class _EntityRegexes(NamedTuple):
@@ -294,12 +309,12 @@ def _entity_regexes() -> _EntityRegexes:
         rf"(?P<tag>[a-zA-Z]{{1,6}}(?:[._][a-zA-Z]{{1,2}})?)(?=$|\s|[{_PUNCT}])"
     )
     return _EntityRegexes(
-        hash_sign=regex.compile("[#＃]"),
-        hashtag=regex.compile(hashtag),
-        mention_or_list=regex.compile(mention),
-        reply=regex.compile(reply),
-        cashtag=regex.compile(cashtag),
-        end_mention=regex.compile(f"[@＠{_LATIN_ACCENTS}]|://"),
+        hash_sign=regexes.compile("[#＃]"),
+        hashtag=regexes.compile(hashtag),
+        mention_or_list=regexes.compile(mention),
+        reply=regexes.compile(reply),
+        cashtag=regexes.compile(cashtag),
+        end_mention=regexes.compile(f"[@＠{_LATIN_ACCENTS}]|://"),
     )
 
 
@@ -615,19 +630,19 @@ def _platform_hashtag_regexes() -> _PlatformHashtagRegexes:
     return _PlatformHashtagRegexes(
         # platforms.md §1.2 [3rd, unverified]: letters, digits and underscore, no spaces or
         # punctuation (the tag ends at the first other character), not digits only
-        instagram=regex.compile(r"(?<![\p{L}\p{M}\p{N}_&])[#＃]([\p{L}\p{M}\p{N}_]+)"),
+        instagram=regexes.compile(r"(?<![\p{L}\p{M}\p{N}_&])[#＃]([\p{L}\p{M}\p{N}_]+)"),
         # §1.5, Mastodon Tag::Naming: HASHTAG_RE = (?<=^|[[:space:]])[#＃](NAME_PAT), at
         # least one letter, the separators · ・ and ZWNJ only inside
-        mastodon=regex.compile(r"(?:(?<=^)|(?<=\s))[#＃]([\w·・\u200c]+)"),
-        mastodon_name=regex.compile(r"\w(?:[\w·・\u200c]*\w)?"),
+        mastodon=regexes.compile(r"(?:(?<=^)|(?<=\s))[#＃]([\w·・\u200c]+)"),
+        mastodon_name=regexes.compile(r"\w(?:[\w·・\u200c]*\w)?"),
         # §1.4, atproto detectFacets TAG_REGEX: after the start or a space; one character
         # that is neither a digit, a space nor punctuation; trailing punctuation stripped
-        bluesky=regex.compile(
+        bluesky=regexes.compile(
             rf"(?:(?<=^)|(?<=\s))[#＃]((?!\ufe0f)[^\s{_BSKY_INVISIBLE}]*"
             rf"[^\d\s\p{{P}}{_BSKY_INVISIBLE}]+[^\s{_BSKY_INVISIBLE}]*)"
         ),
-        bluesky_trailing=regex.compile(r"\p{P}+$"),
-        digits=regex.compile(r"\p{N}+"),
+        bluesky_trailing=regexes.compile(r"\p{P}+$"),
+        digits=regexes.compile(r"\p{N}+"),
     )
 
 
@@ -725,15 +740,15 @@ def _validate_url_regexes() -> _ValidateUrl:
     u_host = rf"(?:{ip}|(?:{u_subdomain}\.)*{u_seg}\.{u_tld})"
     port = r"(?::[0-9]{1,5})?"
     return _ValidateUrl(
-        parts=regex.compile(
+        parts=regexes.compile(
             r"(?:(?P<scheme>[^:/?#]+)://)?(?P<authority>[^/?#]*)(?P<path>[^?#]*)"
             r"(?:\?(?P<query>[^#]*))?(?:\#(?P<fragment>[^\n]*))?"
         ),
-        scheme=regex.compile(r"(?i:https?)"),
-        path=regex.compile(f"(?:/{pchar}*)*"),
-        query=regex.compile(f"(?:{pchar}|/|\\?)*"),
-        authority=regex.compile(f"(?:{userinfo}@)?{host}{port}"),
-        unicode_authority=regex.compile(f"(?:{userinfo}@)?{u_host}{port}"),
+        scheme=regexes.compile(r"(?i:https?)"),
+        path=regexes.compile(f"(?:/{pchar}*)*"),
+        query=regexes.compile(f"(?:{pchar}|/|\\?)*"),
+        authority=regexes.compile(f"(?:{userinfo}@)?{host}{port}"),
+        unicode_authority=regexes.compile(f"(?:{userinfo}@)?{u_host}{port}"),
     )
 
 
@@ -775,7 +790,7 @@ class _ByFirst(dict[str, Any]):
 
     def __missing__(self, first: str) -> Any:
         source = self._sources.get(first)
-        compiled = None if source is None else regex.compile(source)
+        compiled = None if source is None else regexes.compile(source)
         self[first] = compiled
         return compiled
 
@@ -806,7 +821,7 @@ def _emoji_matcher() -> _EmojiMatcher:
     for e in emoji.EMOJI_DATA:
         groups.setdefault(e[0], set()).add(e)
     by_first: dict[str, str] = {}
-    is_pic = regex.compile(pic).match
+    is_pic = regexes.compile(pic).match
     others: set[str] = set()  # first code points that are not pictographs
     keycap_next: set[str] = set()  # what follows an ASCII first code point (keycaps)
     for first, group in groups.items():
@@ -823,9 +838,9 @@ def _emoji_matcher() -> _EmojiMatcher:
     if ascii_firsts:
         candidate += f"|[{_class_body(ascii_firsts)}](?=[{_class_body(keycap_next)}])"
     return _EmojiMatcher(
-        candidate=regex.compile(candidate),
+        candidate=regexes.compile(candidate),
         by_first=_ByFirst(by_first),
-        simple=regex.compile(f"(?:{zwj_chain}|.\ufe0f?)", regex.DOTALL),
+        simple=regexes.compile(f"(?:{zwj_chain}|.\ufe0f?)", regex.DOTALL),
     )
 
 
@@ -854,10 +869,10 @@ def _emoji_spans(text: str) -> list[tuple[int, int]]:
 # The shared view
 
 
-_GRAPHEME = regex.compile(r"\X")
+_GRAPHEME = regexes.compile(r"\X")
 # Printable ASCII followed by ASCII is one grapheme per code point (no UAX #29 rule joins
 # them), so such runs skip the slower `\X`; the last one before other text goes to `\X`.
-_GRAPHEME_RUNS = regex.compile(r"[\x20-\x7e]+(?=[\x00-\x7f]|\Z)|\X")
+_GRAPHEME_RUNS = regexes.compile(r"[\x20-\x7e]+(?=[\x00-\x7f]|\Z)|\X")
 
 
 def _graphemes(text: str) -> list[str]:
@@ -878,7 +893,7 @@ def _generic_mention_regex() -> Any:
     # Bluesky `@alice.bsky.social`, Mastodon `@user@instance` (platforms.md §1.10, §1.5).
     # Not after a word character, `/` or `=` (e-mail addresses, URLs such as medium.com/@bob),
     # except X's "rt@name"; atomic so that "@jürgen" is rejected rather than cut to "@j".
-    return regex.compile(
+    return regexes.compile(
         r"(?:(?<![\w!#$%&*@＠/=])|(?<=(?:^|[^\w+~.\-])[rR][tT]:?))"
         r"[@＠](?>[A-Za-z0-9_]+(?:[.\-]+[A-Za-z0-9_]+)*(?:@\w+(?:[.\-]+\w+)*)?)"
         r"(?![\w@＠]|://)"
@@ -1049,7 +1064,7 @@ def _range_classes(cfg: TwitterTextConfig) -> tuple[tuple[Any, int], ...] | None
     by_weight: dict[int, str] = {}
     for lo, hi, w in cfg.ranges:
         by_weight[w] = by_weight.get(w, "") + f"{regex.escape(chr(lo))}-{regex.escape(chr(hi))}"
-    return tuple((regex.compile(f"[{body}]"), w) for w, body in by_weight.items())
+    return tuple((regexes.compile(f"[{body}]"), w) for w, body in by_weight.items())
 
 
 @cache
@@ -1165,7 +1180,7 @@ _PARAMS: Mapping[str, frozenset[str]] = MappingProxyType(
 @cache
 def _mastodon_mention_regex() -> Any:
     # Mastodon Account::MENTION_RE (platforms.md §1.5): group 1 is the local username.
-    return regex.compile(
+    return regexes.compile(
         r"(?<![=/\w])@([a-z0-9_]+(?:[.\-]+[a-z0-9_]+)*)(?:@\w+(?:[.\-]+\w+)*)?",
         regex.IGNORECASE,
     )
@@ -1362,7 +1377,7 @@ class HandleSyntax(NamedTuple):
 
 def _compiled(where: str, value: str) -> Any:
     try:
-        return regex.compile(value, regex.V0)
+        return regexes.compile(value, regex.V0)
     except regex.error as exc:
         raise ValueError(f"{where}: not a valid regular expression: {exc}") from None
 

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import regex
 
+from postlint import regexes
 from postlint.kinds import Edit, Fix, Hit, did_you_mean
 
 if TYPE_CHECKING:
@@ -145,11 +146,11 @@ def name_pattern(names: Sequence[str]) -> Any:
         before = r"(?<![\w@＠#＃$])" if regex.match(r"\w", name) else r"(?<![@＠#＃$])"
         after = r"(?!\w)" if regex.search(r"\w$", name) else ""
         parts.append(before + body + after)
-    return regex.compile("|".join(parts), regex.IGNORECASE | regex.V1)
+    return regexes.compile("|".join(parts), regex.IGNORECASE | regex.V1)
 
 
 #: possessive endings the append fix steps over ("Stranger Things's (@x)")
-_POSSESSIVE = regex.compile(r"['’]s?(?!\w)")
+_POSSESSIVE = regexes.compile(r"['’]s?(?!\w)")
 
 
 def _norm(handle: str) -> str:

@@ -19,8 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
-import regex
-
+from postlint import regexes
 from postlint.kinds import Hit
 from postlint.kinds.phrases import TIMEOUT, compile_patterns
 
@@ -33,8 +32,8 @@ FIELDS = ("category", "label", "match")
 _CATEGORY_KEYS = ("label", "patterns", "unless")
 #: straight and curly double quotes, and guillemets; single quotes are apostrophes too often
 #: where a bait clause ends: a sentence end or a line break
-_SENTENCE_END = regex.compile(r"[.!?…]+(?=\s|$)|\n")
-_QUOTED = regex.compile(r'"[^"\n]{1,200}"|“[^”\n]{1,200}”|«[^»\n]{1,200}»')
+_SENTENCE_END = regexes.compile(r"[.!?…]+(?=\s|$)|\n")
+_QUOTED = regexes.compile(r'"[^"\n]{1,200}"|“[^”\n]{1,200}”|«[^»\n]{1,200}»')
 
 
 class Category(NamedTuple):

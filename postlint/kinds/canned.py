@@ -12,8 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import regex
-
+from postlint import regexes
 from postlint.kinds import Hit
 from postlint.kinds.phrases import TIMEOUT, compile_patterns
 from postlint.replies import LEADING_MENTIONS
@@ -24,8 +23,8 @@ if TYPE_CHECKING:
 NEEDS = frozenset({"text"})
 FIELDS = ("first", "first_path", "first_line", "copies")
 
-_SPACE = regex.compile(r"\s+")
-_EDGE_PUNCTUATION = regex.compile(r"^[\s\p{P}]+|[\s\p{P}]+$")
+_SPACE = regexes.compile(r"\s+")
+_EDGE_PUNCTUATION = regexes.compile(r"^[\s\p{P}]+|[\s\p{P}]+$")
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import regex
-
+from postlint import regexes
 from postlint.kinds import Hit
 from postlint.kinds.phrases import TIMEOUT, compile_patterns
 
@@ -26,8 +25,10 @@ NEEDS = frozenset({"text"})
 FIELDS = ("match",)
 
 #: what is not counted as words of the reply: @handles, links, a trailing signature
-_NOT_WORDS = regex.compile(r"[@＠]\S+|https?://\S+|www\.\S+|\s[-–—~^*/]\s*[A-Za-z][\w.]{0,20}\s*$")
-_SENTENCE_END = regex.compile(r"[.!?…]+(?=\s|$)|\n+")
+_NOT_WORDS = regexes.compile(
+    r"[@＠]\S+|https?://\S+|www\.\S+|\s[-–—~^*/]\s*[A-Za-z][\w.]{0,20}\s*$"
+)
+_SENTENCE_END = regexes.compile(r"[.!?…]+(?=\s|$)|\n+")
 
 
 @dataclass(frozen=True)

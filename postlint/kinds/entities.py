@@ -14,8 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import regex
-
+from postlint import regexes
 from postlint.kinds import Hit
 from postlint.kinds.accounts import Account, occurrences, parse_accounts
 
@@ -37,8 +36,8 @@ _NOUNS = {
     "GPE": "place",
     "NORP": "group",
 }
-_HANDLE_AFTER = regex.compile(r"\s*[(\[]?\s*[@＠]")
-_SKELETON = regex.compile(r"[\W_]+")
+_HANDLE_AFTER = regexes.compile(r"\s*[(\[]?\s*[@＠]")
+_SKELETON = regexes.compile(r"[\W_]+")
 
 
 def _skeleton(text: str) -> str:

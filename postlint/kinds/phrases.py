@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import regex
 
+from postlint import regexes
 from postlint.kinds import Hit
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ def compile_patterns(patterns: tuple[str, ...], ignore_case: bool, key: str) -> 
     compiled = []
     for i, pattern in enumerate(patterns):
         try:
-            compiled.append(regex.compile(pattern, flags))
+            compiled.append(regexes.compile(pattern, flags))
         except regex.error as exc:
             raise ValueError(f"{key}[{i}]: invalid regular expression {pattern!r}: {exc}") from None
     return tuple(compiled)

@@ -12,8 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import regex
-
+from postlint import regexes
 from postlint.kinds import Hit
 
 if TYPE_CHECKING:
@@ -22,7 +21,7 @@ if TYPE_CHECKING:
 NEEDS = frozenset({"text"})
 FIELDS = ("shouted", "words", "percent")
 
-_WORD = regex.compile(r"[\p{L}\p{M}\p{Nd}'’]+")
+_WORD = regexes.compile(r"[\p{L}\p{M}\p{Nd}'’]+")
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ class Options:
         object.__setattr__(self, "acronym_set", frozenset(self.acronyms))
         word = r"[\p{L}\p{M}\p{Nd}]"
         capitals = rf"(?<!{word})[\p{{Lu}}\p{{Lt}}][\p{{Lu}}\p{{Lt}}\p{{M}}'’]{{{self.acronym_length},}}(?!{word})"
-        object.__setattr__(self, "long_capitals", regex.compile(capitals))
+        object.__setattr__(self, "long_capitals", regexes.compile(capitals))
 
 
 def _entity_spans(post: Post) -> list[tuple[int, int]]:
