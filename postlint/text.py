@@ -780,17 +780,23 @@ def is_valid_url(url: str, unicode_domains: bool = True, require_protocol: bool 
 
 
 class _ByFirst(dict[str, Any]):
-    """First code point -> the regex matching the emoji that start with it, compiled on
-    first use: a caption has a few distinct emoji, the data has hundreds of first code
-    points, and compiling them all costs far more than a short run lints."""
+    """First code point -> the regex matching the emoji that start with it (None: the
+    `simple` one), compiled on first use: a caption has a few distinct emoji, the data has
+    hundreds of first code points, and compiling them all costs more than a short run."""
 
-    def __init__(self, sources: dict[str, str]) -> None:
+    def __init__(self, stamp: str, has_trie: Any) -> None:
         super().__init__()
-        self._sources = sources
+        self._stamp = stamp
+        self._has_trie = has_trie
 
     def __missing__(self, first: str) -> Any:
-        source = self._sources.get(first)
-        compiled = None if source is None else regexes.compile(source)
+        compiled = None
+        if self._has_trie.match(first):
+            compiled = regexes.compile_built(
+                f"emoji-first-{ord(first):x}",
+                self._stamp,
+                lambda: _emoji_sources()["by_first"][first],
+            )
         self[first] = compiled
         return compiled
 
@@ -801,17 +807,59 @@ class _EmojiMatcher(NamedTuple):
     simple: Any  # for first code points whose emoji are just the code point (+ U+FE0F)
 
 
+def _emoji_stamp() -> str:
+    """What the emoji matchers are built from: the `emoji` package's data and this module
+    (found and stat-ed, not imported: `import emoji` costs a cold start ~30 ms)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("emoji")
+    files = [__file__]
+    if spec is not None and spec.origin:
+        files.append(os.path.join(os.path.dirname(spec.origin), "unicode_codes", "data_dict.py"))
+    parts = []
+    for name in files:
+        try:
+            st = os.stat(name)
+        except OSError:
+            return ""  # nothing to stamp by: build (and keep nothing stale)
+        parts.append(f"{st.st_size}:{st.st_mtime_ns}")
+    return ";".join(parts)
+
+
 @cache
 def _emoji_matcher() -> _EmojiMatcher:
     """Matchers for every emoji in `emoji.EMOJI_DATA`, plus unlisted ZWJ sequences.
 
-    Built once, on first use, from the data (platforms.md §5.2): per first code point, a trie
-    of the listed sequences (longest wins, so a family, a flag, a keycap or a skin-toned hand
-    is one match), after a ZWJ chain of pictographs so that a sequence newer than the data or
-    not RGI (🐦‍🔥 with old data, 👨‍🦰‍👩) stays one emoji. One big alternation would be
-    tried branch by branch at every candidate; dispatching on the first code point makes
-    `TextView.emoji` several times faster than `emoji.emoji_list` (benchmarks/).
+    Built from the data (platforms.md §5.2): per first code point, a trie of the listed
+    sequences (longest wins, so a family, a flag, a keycap or a skin-toned hand is one
+    match), after a ZWJ chain of pictographs so that a sequence newer than the data or not
+    RGI (🐦‍🔥 with old data, 👨‍🦰‍👩) stays one emoji. One big alternation would be tried
+    branch by branch at every candidate; dispatching on the first code point makes
+    `TextView.emoji` several times faster than `emoji.emoji_list` (benchmarks/). The
+    compiled programs are kept (postlint.regexes), so a warm start neither imports `emoji`
+    nor builds a trie.
     """
+    stamp = _emoji_stamp()
+    if not stamp:
+        return _EmojiMatcher(
+            candidate=regexes.compile(_emoji_sources()["candidate"]),
+            by_first=_ByFirst("unstamped", regexes.compile(_emoji_sources()["has_trie"])),
+            simple=regexes.compile(_emoji_sources()["simple"], regex.DOTALL),
+        )
+
+    def built(name: str, flags: int = 0) -> Any:
+        return regexes.compile_built(f"emoji-{name}", stamp, lambda: _emoji_sources()[name], flags)
+
+    return _EmojiMatcher(
+        candidate=built("candidate"),
+        by_first=_ByFirst(stamp, built("has_trie")),
+        simple=built("simple", regex.DOTALL),
+    )
+
+
+@cache
+def _emoji_sources() -> dict[str, Any]:
+    """The emoji matchers' sources, from `emoji.EMOJI_DATA` (only when none is kept)."""
     import emoji  # imported here: `import postlint.text` must stay cheap
 
     pic = r"\p{Extended_Pictographic}"
@@ -837,11 +885,12 @@ def _emoji_matcher() -> _EmojiMatcher:
     candidate = f"[{pic}{_class_body(others)}]"
     if ascii_firsts:
         candidate += f"|[{_class_body(ascii_firsts)}](?=[{_class_body(keycap_next)}])"
-    return _EmojiMatcher(
-        candidate=regexes.compile(candidate),
-        by_first=_ByFirst(by_first),
-        simple=regexes.compile(f"(?:{zwj_chain}|.\ufe0f?)", regex.DOTALL),
-    )
+    return {
+        "candidate": candidate,
+        "has_trie": f"[{_class_body(by_first)}]",
+        "simple": f"(?:{zwj_chain}|.\ufe0f?)",
+        "by_first": by_first,
+    }
 
 
 def _emoji_spans(text: str) -> list[tuple[int, int]]:
