@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -56,3 +58,21 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         if reporter is not None:
             reporter.write_line(f"CI: {skipped} tests were skipped; every check must run on CI")
+
+
+def postlint_in_fresh_python(
+    args: list[str], cwd: Path, after: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """Run `postlint ARGS` in a fresh interpreter (so `sys.modules` starts empty), then the
+    code `after` there (to print what the run imported)."""
+    code = (
+        "import sys\n"
+        "from postlint.cli import cli\n"
+        "try:\n"
+        f"    cli.main({args!r}, standalone_mode=False)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+    ) + after
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, check=False
+    )

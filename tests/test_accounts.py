@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ from postlint.drafts import OffsetMap, Post
 from postlint.kinds import build_options
 from postlint.kinds.accounts import Options, check, parse_accounts
 from postlint.packs import builtin_catalog
+from tests.conftest import postlint_in_fresh_python
 
 #: ignoring every shipped pack leaves only the rules a test enables
 IGNORE_PACKS = "ignore = [" + ", ".join(f'"{p}"' for p in sorted(builtin_catalog().packs)) + "]"
@@ -245,17 +244,8 @@ def test_replace_is_unsafe_and_needs_unsafe_fixes(project: Path) -> None:
 def test_untagged_account_never_imports_spacy(project: Path) -> None:
     (project / "postlint.toml").write_text(_config(), encoding="utf-8")
     (project / "post.txt").write_text("Stranger Things is back\n", encoding="utf-8")
-    code = (
-        "import sys\n"
-        "from postlint.cli import cli\n"
-        "try:\n"
-        "    cli.main(['--format', 'concise', 'post.txt'], standalone_mode=False)\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print('spacy' in sys.modules)\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=project, capture_output=True, text=True, check=True
+    out = postlint_in_fresh_python(
+        ["--format", "concise", "post.txt"], project, "print('spacy' in sys.modules)\n"
     )
     assert out.stdout.splitlines() == [
         "post.txt:1:1: warning [untagged-account] Stranger Things is named but not tagged: "

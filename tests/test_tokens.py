@@ -4,8 +4,6 @@ social tokenizer; forbid and require; needs that follow the attributes a rule us
 from __future__ import annotations
 
 import importlib.util
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +16,7 @@ from postlint.errors import ConfigError
 from postlint.kinds import build_options
 from postlint.kinds.tokens import Options, check, needs_for
 from postlint.packs import builtin_catalog
+from tests.conftest import postlint_in_fresh_python
 
 #: ignoring every shipped pack leaves only the rules a test enables
 IGNORE_PACKS = "ignore = [" + ", ".join(f'"{p}"' for p in sorted(builtin_catalog().packs)) + "]"
@@ -188,16 +187,5 @@ def test_lemma_rule_with_a_trained_pipeline(project: Path) -> None:
 
 def test_loading_a_tokens_rule_does_not_import_spacy(project: Path) -> None:
     _pack(project, RULE.replace("LEMMA", "LOWER").replace('{ POS = "DET", OP = "?" }, ', ""))
-    code = (
-        "import sys\n"
-        "from postlint.cli import cli\n"
-        "try:\n"
-        "    cli.main(['check-config'], standalone_mode=False)\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print('spacy' in sys.modules)\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=project, capture_output=True, text=True, check=True
-    )
+    out = postlint_in_fresh_python(["check-config"], project, "print('spacy' in sys.modules)\n")
     assert out.stdout.splitlines() == ["postlint.toml: ok (1 rules enabled)", "False"]
