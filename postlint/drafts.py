@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from postlint.errors import DraftError
-from postlint.platforms import PLATFORM_ALIASES as PLATFORM_ALIASES  # accounts reads it here
 from postlint.platforms import canonical_platform, unknown_platforms
 
 if TYPE_CHECKING:

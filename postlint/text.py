@@ -1388,7 +1388,6 @@ def cut_offset(text: str, unit: str, limit: int, **params: Any) -> int | None:
 # key (`[rules.handle-syntax] x = {max-length = 20}`). The code only knows three shapes of
 # handle: a plain name, a domain name (Bluesky) and a fediverse `user@server` (Mastodon).
 
-_PLATFORM_ALIASES: Mapping[str, str] = MappingProxyType({"twitter": "x"})
 #: the shapes of handle a table's `syntax` may name
 HANDLE_STYLES = ("name", "domain", "fediverse")
 _HANDLE_KEYS = (
@@ -1532,7 +1531,9 @@ def handle_problem(
     by default the shipped ones. `max_length` overrides its limit, e.g. 20 to accept
     legacy X accounts; `check_length=False` checks the characters only.
     """
-    key = _PLATFORM_ALIASES.get(platform.lower(), platform.lower())
+    from postlint.platforms import PLATFORM_ALIASES  # loaded already: drafts imports it
+
+    key = PLATFORM_ALIASES.get(platform.lower(), platform.lower())
     if syntax is None:
         known = shipped_handle_syntax()
         if key not in known:

@@ -100,7 +100,7 @@ def parse_accounts(raw: Any, where: str = "accounts") -> tuple[Account, ...]:
         return raw
     if not isinstance(raw, Mapping):
         raise ValueError(f'{where}: expected a table of accounts such as [accounts."Name"]')
-    from postlint.drafts import PLATFORM_ALIASES
+    from postlint.platforms import PLATFORM_ALIASES
 
     accounts = []
     for name, entry in raw.items():
