@@ -194,7 +194,7 @@ def fix_result(
     # the exit code is what a plain lint of the fixed files says
     from postlint.linter import RunState
 
-    state = getattr(result, "state", None) or RunState()
+    state = result.state or RunState()
     path = source.path
     again = lint_file(path, resolver, state, data=data, display=source.display)
     summary.fixed += len(chosen)

@@ -14,10 +14,8 @@ from typing import Any, NamedTuple
 
 from postlint.drafts import Post, Source
 from postlint.kinds import Hit, did_you_mean, options_as_dict
+from postlint.nlp import NLP_NEEDS  # the needs only spaCy serves (nlp.py imports no spaCy)
 from postlint.packs import Rule
-
-#: analysis needs that require the spaCy pipeline (postlint.nlp)
-NLP_NEEDS = frozenset({"tokens", "lemmas", "pos", "entities"})
 
 #: pseudo-rules the linter itself reports
 DRAFT_ERROR = "draft-error"
@@ -227,8 +225,8 @@ def lint(
             )
     if not source.posts or not rules:
         return sorted(problems, key=_order)
-    needs = frozenset().union(*(r.needs for r in rules))
-    if needs & NLP_NEEDS and not annotated:
+    needs = nlp_needs(rules)
+    if needs and not annotated:
         from postlint import nlp
 
         nlp.annotate(source.posts, needs, nlp_settings or {})

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from postlint.config import Config, Resolver, display_path
 from postlint.drafts import SUFFIXES, Post, ReadSettings, Source, read_source
-from postlint.linter import NLP_NEEDS, Problem, RunState, lint
+from postlint.linter import Problem, RunState, lint
+from postlint.nlp import NLP_NEEDS
 
 if TYPE_CHECKING:
     from postlint.cache import Cache, Entry, Writer
