@@ -15,8 +15,7 @@ from pathlib import Path
 
 from postlint.config import CONFIG_NAMES, display_path
 from postlint.drafts import read_platforms
-from postlint.errors import UsageError
-from postlint.kinds import did_you_mean
+from postlint.errors import UsageError, did_you_mean
 from postlint.packs import Catalog
 from postlint.platforms import PLATFORMS as PLATFORMS  # re-exported for the prompt
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from postlint.drafts import Post, Source
-from postlint.kinds import Hit, did_you_mean, options_as_dict
+from postlint.errors import did_you_mean
+from postlint.kinds import Hit, options_as_dict
 from postlint.nlp import NLP_NEEDS  # the needs only spaCy serves (nlp.py imports no spaCy)
 from postlint.packs import Rule
 

@@ -104,7 +104,7 @@ def parse_settings(table: Mapping[str, Any] | None, where: str = "nlp") -> NlpSe
         return NlpSettings()
     if not isinstance(table, Mapping):
         raise ConfigError(f'{where}: expected a table such as {{model = "en_core_web_sm"}}')
-    from postlint.kinds import did_you_mean
+    from postlint.errors import did_you_mean
 
     for key in table:
         if key not in SETTINGS_KEYS:

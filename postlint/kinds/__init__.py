@@ -26,6 +26,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple, Protocol
 
 from postlint.errors import ConfigError
+from postlint.errors import did_you_mean as did_you_mean  # kinds and plugins import it here
 
 if typing.TYPE_CHECKING:
     from postlint.drafts import Post
@@ -110,14 +111,6 @@ def load_kind(name: str, where: str) -> types.ModuleType:
         if target is None:
             raise ConfigError(f"{where}: kind: unknown kind {name!r}{did_you_mean(name, kinds)}")
     return importlib.import_module(target)
-
-
-def did_you_mean(name: str, choices: typing.Iterable[str]) -> str:
-    """A `; did you mean X?` suffix when a close match exists, else an empty string
-    (postlint.errors.did_you_mean: short names get suggestions too)."""
-    from postlint.errors import did_you_mean as suggest
-
-    return suggest(name, choices)
 
 
 # --------------------------------------------------------------------------- options

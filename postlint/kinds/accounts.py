@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 import regex
 
 from postlint import regexes
-from postlint.kinds import Edit, Fix, Hit, did_you_mean
+from postlint.errors import did_you_mean
+from postlint.kinds import Edit, Fix, Hit
 
 if TYPE_CHECKING:
     from postlint.drafts import Post

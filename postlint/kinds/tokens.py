@@ -21,7 +21,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from postlint.kinds import Hit, did_you_mean
+from postlint.errors import did_you_mean
+from postlint.kinds import Hit
 
 if TYPE_CHECKING:
     from postlint.drafts import Post
