@@ -657,9 +657,11 @@ def _read_csv(source: Source, settings: ReadSettings, span: tuple[int, int] | No
             continue  # blank line
         line, _ = source.line_col(record_start)
         if len(fields) != len(header):
+            from postlint.report import plural  # only for a ragged row
+
             source.errors.append(
                 (
-                    f"row has {_fields(len(fields))}, the header has {len(header)}; row skipped",
+                    f"row has {plural(len(fields), 'field')}, the header has {len(header)}; row skipped",
                     line,
                     1,
                 )
@@ -686,10 +688,6 @@ def _read_csv(source: Source, settings: ReadSettings, span: tuple[int, int] | No
         )
         if len(source.posts) == before:
             continue
-
-
-def _fields(count: int) -> str:
-    return "1 field" if count == 1 else f"{count} fields"
 
 
 def _json_fields(line: str) -> dict[str, tuple[Any, int, int]]:
