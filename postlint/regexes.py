@@ -85,7 +85,10 @@ def compile(pattern: str, flags: int = 0) -> Any:
 def compile_built(name: str, stamp: str, build: Callable[[], str], flags: int = 0) -> Any:
     """A pattern built from data (the text model's TLD trie), kept under `name` and
     `stamp` (what it is built from: file sizes and times), so that a kept program spares
-    building the source too; `build()` runs only when none is kept."""
+    building the source too; `build()` runs only when none is kept. An empty `stamp`
+    (nothing to stamp by) keys the program by its source, as `compile` does."""
+    if not stamp:
+        return compile(build(), flags)
     return _compiled(f"{name}\0{stamp}", int(flags), build)
 
 

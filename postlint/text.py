@@ -821,7 +821,7 @@ def _emoji_stamp() -> str:
         try:
             st = os.stat(name)
         except OSError:
-            return ""  # nothing to stamp by: build (and keep nothing stale)
+            return ""  # nothing to stamp by: programs are kept by their sources
         parts.append(f"{st.st_size}:{st.st_mtime_ns}")
     return ";".join(parts)
 
@@ -840,12 +840,6 @@ def _emoji_matcher() -> _EmojiMatcher:
     nor builds a trie.
     """
     stamp = _emoji_stamp()
-    if not stamp:
-        return _EmojiMatcher(
-            candidate=regexes.compile(_emoji_sources()["candidate"]),
-            by_first=_ByFirst("unstamped", regexes.compile(_emoji_sources()["has_trie"])),
-            simple=regexes.compile(_emoji_sources()["simple"], regex.DOTALL),
-        )
 
     def built(name: str, flags: int = 0) -> Any:
         return regexes.compile_built(f"emoji-{name}", stamp, lambda: _emoji_sources()[name], flags)

@@ -115,3 +115,18 @@ def test_a_read_only_cache_dir_still_compiles(store: Path) -> None:
     assert _matches(regexes.compile(PATTERN, regex.V1)) == _matches(
         regex.compile(PATTERN, regex.V1)
     )
+
+
+def test_a_built_pattern_with_nothing_to_stamp_by_is_kept_by_its_source(store: Path) -> None:
+    built: list[str] = []
+
+    def build() -> str:
+        built.append(PATTERN)
+        return PATTERN
+
+    for _ in range(2):
+        regex.purge()
+        compiled = regexes.compile_built("friends", "", build, regex.V1)
+        assert _matches(compiled) == _matches(regex.compile(PATTERN, regex.V1))
+    assert built == [PATTERN, PATTERN]  # no stamp: the source is built every time
+    assert len(_kept(store)) == 1  # and its program kept under the source, never the name
