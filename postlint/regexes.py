@@ -25,6 +25,10 @@ from typing import Any
 import regex
 
 _lock = threading.Lock()
+#: compiled in this process, by key and flags: a pattern asked for again (a kind that
+#: builds one per post, as `regex`'s own cache allowed) costs a dict look-up, not a file
+_here: dict[tuple[str, int], Any] = {}
+_HERE_MAX = 2048
 
 
 def _folder() -> str:
@@ -77,6 +81,13 @@ def _write(path: str, pattern: str, flags: int, args: tuple[Any, ...]) -> None:
         pass  # a read-only home, or a value marshal cannot write: compile next time too
 
 
+def purge() -> None:
+    """Forget the patterns compiled in this process (`regex`'s own cache too); the kept
+    programs stay."""
+    _here.clear()
+    regex.purge()
+
+
 def compile(pattern: str, flags: int = 0) -> Any:
     """`regex.compile(pattern, flags)`, from the kept program when there is one."""
     return _compiled(pattern, int(flags), lambda: pattern)
@@ -93,6 +104,16 @@ def compile_built(name: str, stamp: str, build: Callable[[], str], flags: int = 
 
 
 def _compiled(key: str, flags: int, source: Callable[[], str]) -> Any:
+    compiled = _here.get((key, flags))
+    if compiled is None:
+        compiled = _from_store(key, flags, source)
+        if len(_here) >= _HERE_MAX:
+            _here.clear()
+        _here[(key, flags)] = compiled
+    return compiled
+
+
+def _from_store(key: str, flags: int, source: Callable[[], str]) -> Any:
     if not _enabled():
         return regex.compile(source(), flags)
     engine = regex._main._regex  # the C engine: takes a compiled program

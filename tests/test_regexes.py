@@ -22,7 +22,7 @@ TEXT = "Tag a friend! Share this with your BESTIE, or tag 3 friends who would."
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.delenv("POSTLINT_PATTERN_CACHE", raising=False)
-    regex.purge()  # `regex` keeps its own in-process cache: start without it
+    regexes.purge()  # this process's compiled patterns (regex's cache too): start without
     return tmp_path / "postlint" / "patterns"
 
 
@@ -36,11 +36,11 @@ def _matches(compiled: object) -> list[tuple[str, tuple[int, int], str]]:
 
 def test_a_kept_program_matches_as_regex_compile_does(store: Path) -> None:
     expected = _matches(regex.compile(PATTERN, regex.V1))
-    regex.purge()
+    regexes.purge()
     first = regexes.compile(PATTERN, regex.V1)
     assert _matches(first) == expected
     assert len(_kept(store)) == 1
-    regex.purge()
+    regexes.purge()
     again = regexes.compile(PATTERN, regex.V1)  # from the kept program
     assert _matches(again) == expected
     assert again.groupindex == {"who": 1}
@@ -65,22 +65,22 @@ def test_a_second_process_compiles_nothing(store: Path) -> None:
 
 def test_a_damaged_or_foreign_file_is_ignored_and_written_anew(store: Path) -> None:
     expected = _matches(regex.compile(PATTERN, regex.V1))
-    regex.purge()
+    regexes.purge()
     regexes.compile(PATTERN, regex.V1)
     [kept] = _kept(store)
     good = kept.read_bytes()
     for damaged in (b"", b"\x00" * 3, good[:-5], b"\x01\x02\x03\x04" + good[4:]):
         kept.write_bytes(damaged)
-        regex.purge()
+        regexes.purge()
         assert _matches(regexes.compile(PATTERN, regex.V1)) == expected
         assert kept.read_bytes() == good
     # a file of the same name made for another pattern (a checksum collision) is not used
     other = r"\bnothing\s+alike\b"
-    regex.purge()
+    regexes.purge()
     regexes.compile(other)
     [*_, foreign] = sorted(_kept(store), key=lambda p: p.stat().st_mtime_ns)
     kept.write_bytes(foreign.read_bytes())
-    regex.purge()
+    regexes.purge()
     assert _matches(regexes.compile(PATTERN, regex.V1)) == expected
 
 
@@ -100,11 +100,11 @@ def test_built_patterns_are_kept_under_their_name_and_stamp(store: Path) -> None
         return PATTERN
 
     for _ in range(2):
-        regex.purge()
+        regexes.purge()
         compiled = regexes.compile_built("friends", "stamp-1", build, regex.V1)
         assert _matches(compiled) == _matches(regex.compile(PATTERN, regex.V1))
     assert built == [PATTERN]  # the second time, from the kept program: nothing built
-    regex.purge()
+    regexes.purge()
     regexes.compile_built("friends", "stamp-2", build, regex.V1)  # the data changed
     assert built == [PATTERN, PATTERN]
 
@@ -125,8 +125,18 @@ def test_a_built_pattern_with_nothing_to_stamp_by_is_kept_by_its_source(store: P
         return PATTERN
 
     for _ in range(2):
-        regex.purge()
+        regexes.purge()
         compiled = regexes.compile_built("friends", "", build, regex.V1)
         assert _matches(compiled) == _matches(regex.compile(PATTERN, regex.V1))
     assert built == [PATTERN, PATTERN]  # no stamp: the source is built every time
     assert len(_kept(store)) == 1  # and its program kept under the source, never the name
+
+
+def test_a_pattern_asked_for_again_in_one_process_reads_no_file(store: Path) -> None:
+    """Kinds build some patterns per post (an account's names): the second ask must cost
+    a look-up, as `regex`'s own cache made it, not a read of the store."""
+    first = regexes.compile(PATTERN, regex.V1)
+    [kept] = _kept(store)
+    kept.unlink()
+    assert regexes.compile(PATTERN, regex.V1) is first
+    assert _kept(store) == []  # neither read nor written again
