@@ -20,7 +20,7 @@ from postlint.humour_model import (
     load_model,
     normalise,
 )
-from tests.conftest import ROOT, lint_draft, rule_problems
+from tests.conftest import ROOT, lint_draft, postlint_in_fresh_python, rule_problems
 
 # Texts written for these tests, not taken from the training data. They are regression
 # anchors, not a measurement (benchmarks/humour/evaluate.py measures): jokes the model
@@ -231,20 +231,12 @@ def test_team_model_is_used(project: Path) -> None:
 def test_a_default_run_never_imports_heavy_libraries(tmp_path: Path) -> None:
     draft = tmp_path / "draft.txt"
     draft.write_text("Our quarterly product update is now available.\n", encoding="utf-8")
-    code = (
-        "import sys\n"
-        "from postlint.cli import main\n"
-        f"sys.argv = ['postlint', {str(draft)!r}]\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit:\n"
-        "    pass\n"
+    out = postlint_in_fresh_python(
+        [str(draft)],
+        tmp_path,
         "heavy = {'numpy', 'torch', 'sklearn', 'scipy', 'spacy', 'sentence_transformers'}\n"
         "assert 'postlint.humour_model' in sys.modules, 'the model did not run'\n"
-        "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=False
+        "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n",
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"
