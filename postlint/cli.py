@@ -31,6 +31,9 @@ class DefaultGroup(click.Group):
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
+        from postlint.kept import keep_dataclass_code
+
+        keep_dataclass_code()  # before the first of the commands' dataclasses (kept.py)
         try:
             return super().invoke(ctx)
         except PostlintError as exc:
