@@ -1,7 +1,7 @@
 """Start-up work kept across runs in the user cache dir, the way Python keeps bytecode.
 
 A one-draft run is mostly start-up, and part of start-up gives the same result every
-time. Two such parts are kept here (`postlint.regexes` keeps a third, compiled patterns):
+time. Such parts are kept here (`postlint.regexes` keeps another, compiled patterns):
 
 - dataclass methods. `dataclasses` writes the `__init__`, `__eq__`, `__repr__`, … of
   each class as source text and compiles it: about a millisecond a class, and a
@@ -11,6 +11,8 @@ time. Two such parts are kept here (`postlint.regexes` keeps a third, compiled p
 - rule files. `toml_file(path)` reads the file every time (an edited rule file is seen at
   once) and parses it only when its bytes differ from the bytes the kept values were
   parsed from; the caller validates the values as before, so every error is the same.
+- data built from shipped files (`built(name, stamp, build)`): the hashtag word list's
+  costs, a dict of 40,000 words that takes longer to build than to read.
 
 Each store is one file (`NAME.bin`: a crc32, then `marshal` data) in a folder named after
 the Python build and postlint's version, read on first use and written back once, at
@@ -150,6 +152,26 @@ def keep_dataclass_code() -> None:
         exec(source, module_globals if globals is None else globals, locals)
 
     dataclasses.exec = exec_kept  # type: ignore[attr-defined]
+
+
+# --------------------------------------------------------------------------- built data
+
+_built: dict[str, Store] = {}
+
+
+def built(name: str, stamp: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """`build()`, or the dict it gave before under the same `stamp` (what it is built from:
+    file sizes and times, options), as `postlint.regexes.compile_built` keeps patterns."""
+    if not enabled():
+        return build()
+    store = _built.get(name)
+    if store is None:
+        store = _built[name] = Store(name, lambda value: isinstance(value, dict), limit=4)
+    value = store.get(stamp)
+    if value is None:
+        value = build()
+        store.put(stamp, value)
+    return value  # type: ignore[no-any-return]
 
 
 # --------------------------------------------------------------------------- TOML files

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -164,3 +165,28 @@ def test_dataclasses_made_from_kept_code_behave_the_same(
         with pytest.raises(TypeError):
             cls()
     assert kept._code.get(next(iter(kept._code._values or {}))) is not None
+
+
+def test_built_data_is_kept_by_its_stamp(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from postlint.kinds import hashtag_case
+
+    monkeypatch.setattr(kept, "_built", {})
+    calls: list[str] = []
+
+    def build() -> dict[str, Any]:
+        calls.append("built")
+        return {"word": 1.5, "other": 2.25}
+
+    assert kept.built("test-data", "a", build) == {"word": 1.5, "other": 2.25}
+    kept._built["test-data"].save()
+    kept._built.clear()  # as a new process: from the file
+    assert kept.built("test-data", "a", build) == {"word": 1.5, "other": 2.25}
+    assert calls == ["built"]
+    assert kept.built("test-data", "b", build) == {"word": 1.5, "other": 2.25}
+    assert calls == ["built", "built"]
+    # the hashtag word costs, kept, are the costs built from the list, in the same order
+    hashtag_case._costs.cache_clear()
+    kept_costs = hashtag_case._costs(40_000)
+    words = Path(hashtag_case.__file__).parent.parent / "data" / "words" / "en.txt"
+    built_costs = hashtag_case._build_costs(str(words), 40_000)
+    assert list(kept_costs.items()) == list(built_costs.items())
