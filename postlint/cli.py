@@ -45,25 +45,26 @@ def echo(message: str, err: bool = False) -> None:
 
 def guarded(
     call: Callable[[], Any],
-    exit: Callable[[int], NoReturn],
+    leave: Callable[[int], NoReturn],
     reraise: tuple[type[BaseException], ...] = (),
 ) -> Any:
     """Run a command, turning errors into one line: user errors exit with their code
-    (2), bugs say so and where the traceback is; `reraise` (click's own) pass through."""
+    (2), bugs say so and where the traceback is; `reraise` (click's own) pass through.
+    `leave(code)` exits: `sys.exit`, or click's `ctx.exit` inside a click command."""
     try:
         return call()
     except PostlintError as exc:
         echo(f"postlint: error: {exc}", err=True)
-        exit(exc.exit_code)
+        leave(exc.exit_code)
     except reraise:
         raise
     except BrokenPipeError:  # output piped into `head` and the like: stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        exit(1)
+        leave(1)
     except KeyboardInterrupt:
         echo("postlint: interrupted", err=True)
-        exit(130)
+        leave(130)
     except Exception as exc:  # a bug: never a bare traceback
         import tempfile
         import traceback
@@ -78,7 +79,7 @@ def guarded(
             f"the traceback is in {path}",
             err=True,
         )
-        exit(2)
+        leave(2)
 
 
 def _draws_progress() -> bool:
