@@ -7,7 +7,8 @@ time. Such parts are kept here (`postlint.regexes` keeps another, compiled patte
   each class as source text and compiles it: about a millisecond a class, and a
   one-draft run creates some forty. `keep_dataclass_code()` gives the `dataclasses`
   module an `exec` that keeps each compiled text by the text itself, so the classes are
-  made from the very code `exec` would compile, without compiling it again.
+  made from the very code `exec` would compile, without compiling it again (postlint's
+  own classes only).
 - rule files. `toml_file(path)` reads the file every time (an edited rule file is seen at
   once) and parses it only when its bytes differ from the bytes the kept values were
   parsed from; the caller validates the values as before, so every error is the same.
@@ -39,7 +40,7 @@ from typing import Any
 from postlint import __version__
 
 #: bump when what a store holds changes shape
-_LAYOUT = 1
+_LAYOUT = 2
 
 
 def enabled() -> bool:
@@ -123,7 +124,7 @@ class Store:
 
 # --------------------------------------------------------------------------- dataclasses
 
-_code = Store("dataclass-code", lambda value: isinstance(value, types.CodeType))
+_code = Store("dataclass-code", lambda value: isinstance(value, types.CodeType), limit=1024)
 
 
 def keep_dataclass_code() -> None:
@@ -142,7 +143,9 @@ def keep_dataclass_code() -> None:
     def exec_kept(
         source: Any, globals: dict[str, Any] | None = None, locals: Any = None, /
     ) -> None:
-        if isinstance(source, str):
+        # postlint's own classes only (`globals` is the class's module's): a process that
+        # imports postlint (a test run, a plugin's) keeps no one else's
+        if isinstance(source, str) and _ours(globals):
             code = _code.get(source)
             if code is None:
                 code = compile(source, "<string>", "exec", dont_inherit=True)
@@ -152,6 +155,11 @@ def keep_dataclass_code() -> None:
         exec(source, module_globals if globals is None else globals, locals)
 
     dataclasses.exec = exec_kept  # type: ignore[attr-defined]
+
+
+def _ours(module_globals: dict[str, Any] | None) -> bool:
+    name = module_globals.get("__name__") if module_globals is not None else None
+    return isinstance(name, str) and (name == "postlint" or name.startswith("postlint."))
 
 
 # --------------------------------------------------------------------------- built data

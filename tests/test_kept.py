@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import types
 from pathlib import Path
 from typing import Any
 
@@ -138,33 +139,42 @@ def test_dataclasses_made_from_kept_code_behave_the_same(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delattr(dataclasses, "exec", raising=False)
+    source = (
+        "import dataclasses\n"
+        "@dataclasses.dataclass(frozen=True, order=True)\n"
+        "class Point:\n"
+        "    x: int\n"
+        "    y: float = 0.5\n"
+        "    tags: tuple[str, ...] = ()\n"
+        "    extra: dict[str, int] = dataclasses.field(default_factory=dict, compare=False)\n"
+    )
 
-    def make() -> type:
-        @dataclasses.dataclass(frozen=True, order=True)
-        class Point:
-            x: int
-            y: float = 0.5
-            tags: tuple[str, ...] = ()
-            extra: dict[str, int] = dataclasses.field(default_factory=dict, compare=False)
+    def make(module_name: str) -> type:
+        module = types.ModuleType(module_name)
+        monkeypatch.setitem(sys.modules, module_name, module)
+        exec(source, module.__dict__)
+        point: type = module.Point
+        return point
 
-        return Point
-
-    plain = make()
+    plain = make("postlint.kept_example")
     kept.keep_dataclass_code()
     assert "exec" in vars(dataclasses)
-    compiled = make()  # compiled and kept
+    others = make("elsewhere")  # not postlint's: compiled, not kept
+    assert not kept._code._values
+    compiled = make("postlint.kept_example")  # compiled and kept
+    assert kept._code._values
     kept._code.save()
     kept._code._values = None
-    again = make()  # from the store
-    for cls in (plain, compiled, again):
+    again = make("postlint.kept_example")  # from the store
+    assert kept._code._values
+    for cls in (plain, others, compiled, again):
         a, b = cls(1, tags=("t",)), cls(1, 0.5, ("t",), {"n": 1})
         assert (a == b, a < cls(2), hash(a) == hash(b)) == (True, True, True)
-        assert repr(a).endswith(".Point(x=1, y=0.5, tags=('t',), extra={})")
+        assert repr(a) == "Point(x=1, y=0.5, tags=('t',), extra={})"
         with pytest.raises(dataclasses.FrozenInstanceError):
-            a.x = 2  # type: ignore[misc]
+            a.x = 2
         with pytest.raises(TypeError):
             cls()
-    assert kept._code.get(next(iter(kept._code._values or {}))) is not None
 
 
 def test_built_data_is_kept_by_its_stamp(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
