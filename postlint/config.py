@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from postlint._toml import tomllib
+from postlint import kept
 from postlint.drafts import ReadSettings, read_platforms
 from postlint.errors import ConfigError, did_you_mean
 from postlint.kinds import option_fields
@@ -170,12 +170,15 @@ def glob_to_regex(pattern: str) -> re.Pattern[str]:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as fh:
-            data: dict[str, Any] = tomllib.load(fh)
+        data = kept.toml_file(path)  # parsed only when its bytes changed (postlint.kept)
     except OSError as exc:
         raise ConfigError(f"{display_path(path)}: cannot read: {exc.strerror or exc}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{display_path(path)}: invalid TOML: {exc}") from None
+    except ValueError as exc:  # tomllib is imported only when a file is parsed
+        from postlint._toml import tomllib
+
+        if isinstance(exc, (tomllib.TOMLDecodeError, UnicodeDecodeError)):
+            raise ConfigError(f"{display_path(path)}: invalid TOML: {exc}") from None
+        raise
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})
         section = tool.get("postlint") if isinstance(tool, dict) else None

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from postlint._toml import tomllib
+from postlint import kept
 from postlint.errors import ConfigError, did_you_mean
 from postlint.kinds import build_options, load_kind, option_fields
 
@@ -239,14 +239,17 @@ def builtin_rules_dir() -> Path:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """A rule or pack file's values (parsed only when its bytes changed: postlint.kept)."""
     try:
-        with path.open("rb") as fh:
-            data: dict[str, Any] = tomllib.load(fh)
-            return data
+        return kept.toml_file(path)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except ValueError as exc:  # tomllib is imported only when a file is parsed
+        from postlint._toml import tomllib
+
+        if isinstance(exc, (tomllib.TOMLDecodeError, UnicodeDecodeError)):
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        raise
 
 
 def _str_list(value: Any, where: str) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ A kind module has:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import types
 import typing
@@ -186,6 +187,13 @@ def _coerce(value: Any, tp: Any, key: str, where: str) -> Any:
 
 def option_fields(options_cls: type) -> dict[str, Any]:
     """Option name (as written in TOML, kebab-case allowed) → type annotation."""
+    return dict(_option_fields(options_cls))
+
+
+@functools.cache
+def _option_fields(options_cls: type) -> dict[str, Any]:
+    # once per class: evaluating the annotations (strings, with `from __future__ import
+    # annotations`) is most of building a rule's options
     hints = typing.get_type_hints(options_cls)
     return {f.name: hints[f.name] for f in dataclasses.fields(options_cls) if f.init}
 

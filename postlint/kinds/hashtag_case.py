@@ -54,17 +54,30 @@ class Options:
 
 @cache
 def _costs(size: int) -> dict[str, float]:
-    """Word → cost (log of its frequency rank, scaled as in Zipf's law)."""
+    """Word → cost (log of its frequency rank, scaled as in Zipf's law); kept across runs
+    by the word list's size and time (postlint.kept: reading the dict beats building it)."""
     import os
+
+    from postlint import kept
 
     # read as a file: importlib.resources costs a cold start ~10 ms
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    with open(os.path.join(here, "data", "words", "en.txt"), encoding="utf-8") as fh:
+    path = os.path.join(here, "data", "words", "en.txt")
+    try:
+        st = os.stat(path)
+    except OSError:
+        return _build_costs(path, size)  # the error it gives
+    stamp = f"{size}:{st.st_size}:{st.st_mtime_ns}"
+    return kept.built("word-costs", stamp, lambda: _build_costs(path, size))
+
+
+def _build_costs(path: str, size: int) -> dict[str, float]:
+    with open(path, encoding="utf-8") as fh:
         text = fh.read()
     words = text.split()[:size]
     scale = math.log(len(words))
-    # log((rank + 1) * scale) for every word, looped in C: this runs on every cold start
-    # that meets a hashtag
+    # log((rank + 1) * scale) for every word, looped in C: this runs on a cold start that
+    # meets a hashtag with no kept copy
     costs = map(math.log, map(scale.__mul__, range(1, len(words) + 1)))
     return dict(zip(words, costs, strict=True))
 

@@ -8,8 +8,6 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, TextIO
 
-import click
-
 from postlint.report import plural
 
 if TYPE_CHECKING:
@@ -65,7 +63,11 @@ class Reporter:
         self._open: str | None = None
 
     def _style(self, text: str, **kwargs: object) -> str:
-        return click.style(text, **kwargs) if self.color else text  # type: ignore[arg-type]
+        if not self.color:
+            return text
+        import click  # only for colour: the plain run imports no click (postlint.cli)
+
+        return click.style(text, **kwargs)  # type: ignore[arg-type]
 
     def file(self, result: Result) -> None:
         # a big export comes in parts: one heading, one blank line after its last part

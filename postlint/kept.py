@@ -1,0 +1,226 @@
+"""Start-up work kept across runs in the user cache dir, the way Python keeps bytecode.
+
+A one-draft run is mostly start-up, and part of start-up gives the same result every
+time. Such parts are kept here (`postlint.regexes` keeps another, compiled patterns):
+
+- dataclass methods. `dataclasses` writes the `__init__`, `__eq__`, `__repr__`, … of
+  each class as source text and compiles it: about a millisecond a class, and a
+  one-draft run creates some forty. `keep_dataclass_code()` gives the `dataclasses`
+  module an `exec` that keeps each compiled text by the text itself, so the classes are
+  made from the very code `exec` would compile, without compiling it again (postlint's
+  own classes only).
+- rule files. `toml_file(path)` reads the file every time (an edited rule file is seen at
+  once) and parses it only when its bytes differ from the bytes the kept values were
+  parsed from; the caller validates the values as before, so every error is the same.
+- data built from shipped files (`built(name, stamp, build)`): the hashtag word list's
+  costs, a dict of 40,000 words that takes longer to build than to read.
+
+Each store is one file (`NAME.bin`: a crc32, then `marshal` data) in a folder named after
+the Python build and postlint's version, read on first use and written back once, at
+exit, when the run added something (atomically: a temporary file renamed into place). A
+missing, damaged or foreign file is ignored and written anew. Results never depend on it.
+The cache dir is the user's own, as `__pycache__` is: code read from it is trusted as
+bytecode is.
+
+Set `POSTLINT_STARTUP_CACHE=0` to keep nothing.
+"""
+
+from __future__ import annotations
+
+import atexit
+import marshal
+import os
+import sys
+import types
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from postlint import __version__
+
+#: bump when what a store holds changes shape
+_LAYOUT = 2
+
+
+def enabled() -> bool:
+    return os.environ.get("POSTLINT_STARTUP_CACHE", "1") not in ("0", "false", "no", "")
+
+
+def folder() -> str:
+    """The stores' folder: one per Python build (code objects are version-specific) and
+    postlint version."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    build = f"{sys.implementation.cache_tag}-{zlib.crc32(sys.version.encode()):08x}"
+    return os.path.join(base, "postlint", "kept", f"{build}-{__version__}-{_LAYOUT}")
+
+
+class Store:
+    """One kept dict, `NAME.bin`: loaded on first use, written back at exit if it grew.
+
+    `valid(value)` checks each value read from the file (a foreign file is ignored);
+    `limit` bounds the entries (past it the store starts again empty)."""
+
+    def __init__(self, name: str, valid: Callable[[Any], bool], limit: int = 4096) -> None:
+        self.name = name
+        self.valid = valid
+        self.limit = limit
+        self._values: dict[Any, Any] | None = None
+        self._grown = False
+
+    def get(self, key: Any) -> Any:
+        """The value kept under `key`, or None."""
+        if self._values is None:
+            self._values = self._load()
+        return self._values.get(key)
+
+    def put(self, key: Any, value: Any) -> None:
+        """Keep `value` (plain data `marshal` can write) under `key` from now on."""
+        if self._values is None:
+            self._values = self._load()
+        try:  # a copy: what the caller goes on to do with `value` is not kept
+            value = marshal.loads(marshal.dumps(value))
+        except ValueError:  # a value marshal cannot write (a TOML date): not kept
+            return
+        if len(self._values) >= self.limit:
+            self._values = {}
+        self._values[key] = value
+        if not self._grown:
+            self._grown = True
+            atexit.register(self.save)
+
+    def path(self) -> str:
+        return os.path.join(folder(), f"{self.name}.bin")
+
+    def _load(self) -> dict[Any, Any]:
+        try:
+            with open(self.path(), "rb") as fh:
+                data = fh.read()
+            if zlib.crc32(data[4:]) != int.from_bytes(data[:4], "little"):
+                return {}
+            values = marshal.loads(data[4:])
+        except (OSError, ValueError, EOFError, TypeError):
+            return {}
+        if not isinstance(values, dict) or not all(map(self.valid, values.values())):
+            return {}
+        return values
+
+    def save(self) -> None:
+        """Write the store (atomically); a read-only home keeps nothing."""
+        if not self._grown or self._values is None:
+            return
+        self._grown = False
+        path = self.path()
+        try:
+            payload = marshal.dumps(self._values)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            tmp = f"{path}.{os.getpid()}.tmp"
+            with open(tmp, "wb") as fh:
+                fh.write(zlib.crc32(payload).to_bytes(4, "little") + payload)
+            os.replace(tmp, path)
+        except (OSError, ValueError):
+            pass
+
+
+# --------------------------------------------------------------------------- dataclasses
+
+_code = Store("dataclass-code", lambda value: isinstance(value, types.CodeType), limit=1024)
+
+
+def keep_dataclass_code() -> None:
+    """From now on, `dataclasses` compiles each method text once across runs.
+
+    `dataclasses` runs `exec(text, globals, namespace)` on the source it writes; the
+    module-level `exec` given to it here compiles `text` as `exec` would (file name
+    `<string>`, no inherited `__future__` flags, as in `dataclasses` itself) or takes the
+    code kept for that exact text, then runs it with the same globals and namespace."""
+    import dataclasses
+
+    if not enabled() or "exec" in vars(dataclasses):
+        return
+    module_globals = vars(dataclasses)
+
+    def exec_kept(
+        source: Any, globals: dict[str, Any] | None = None, locals: Any = None, /
+    ) -> None:
+        # postlint's own classes only (`globals` is the class's module's): a process that
+        # imports postlint (a test run, a plugin's) keeps no one else's
+        if isinstance(source, str) and _ours(globals):
+            code = _code.get(source)
+            if code is None:
+                code = compile(source, "<string>", "exec", dont_inherit=True)
+                _code.put(source, code)
+            source = code
+        # `exec` without globals would run in its caller's: here, the dataclasses module
+        exec(source, module_globals if globals is None else globals, locals)
+
+    dataclasses.exec = exec_kept  # type: ignore[attr-defined]
+
+
+def _ours(module_globals: dict[str, Any] | None) -> bool:
+    name = module_globals.get("__name__") if module_globals is not None else None
+    return isinstance(name, str) and (name == "postlint" or name.startswith("postlint."))
+
+
+# --------------------------------------------------------------------------- built data
+
+_built: dict[str, Store] = {}
+
+
+def built(name: str, stamp: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """`build()`, or the dict it gave before under the same `stamp` (what it is built from:
+    file sizes and times, options), as `postlint.regexes.compile_built` keeps patterns."""
+    if not enabled():
+        return build()
+    store = _built.get(name)
+    if store is None:
+        store = _built[name] = Store(name, lambda value: isinstance(value, dict), limit=4)
+    value = store.get(stamp)
+    if value is None:
+        value = build()
+        store.put(stamp, value)
+    return value  # type: ignore[no-any-return]
+
+
+# --------------------------------------------------------------------------- TOML files
+
+
+def _is_parsed(value: Any) -> bool:
+    return (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[0], bytes)
+        and isinstance(value[1], dict)
+    )
+
+
+_toml = Store("toml", _is_parsed, limit=1024)
+
+
+def toml_file(path: Path) -> dict[str, Any]:
+    """`tomllib.load` of the file at `path` (the same values, the same exceptions), from
+    the kept values when the file's bytes are the bytes they were parsed from."""
+    with path.open("rb") as fh:
+        data = fh.read()
+    if not enabled():
+        return _parse(data)
+    key = os.path.abspath(path)
+    kept = _toml.get(key)
+    if kept is not None and kept[0] == data:
+        return _copy(kept[1])  # the caller may change what it gets
+    values = _parse(data)
+    _toml.put(key, (data, values))
+    return values
+
+
+def _copy(values: dict[str, Any]) -> dict[str, Any]:
+    copied: dict[str, Any] = marshal.loads(marshal.dumps(values))
+    return copied
+
+
+def _parse(data: bytes) -> dict[str, Any]:
+    from postlint._toml import tomllib
+
+    # what `tomllib.load` does with the bytes it reads
+    values: dict[str, Any] = tomllib.loads(data.decode())
+    return values

@@ -1,0 +1,125 @@
+"""The fast path of `postlint [--no-cache] PATH...` (postlint.cli): the same output, errors
+and exit codes as the click command, without importing click; every other command line
+goes to click."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from postlint import cli as cli_module
+from postlint.commands import cli
+
+FAST = """
+import sys
+from postlint.cli import main
+sys.argv = ["postlint", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+print("click imported:", "click" in sys.modules, file=sys.stderr)
+sys.exit(code)
+"""
+CLICK = """
+import sys
+from postlint.commands import cli
+sys.argv = ["postlint", *sys.argv[1:]]
+cli(prog_name="postlint")
+"""
+
+
+def _run(code: str, args: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, str, str]:
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+@pytest.fixture
+def drafts(tmp_path: Path) -> Path:
+    (tmp_path / "a.txt").write_text("Tag a friend 😂 @netflix #throwbackthursday\n")
+    (tmp_path / "clean.txt").write_text("Short and fine @netflix\n")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder" / "b.md").write_text("---\nplatform: x\n---\nHello #blessed\n")
+    (tmp_path / "folder" / "empty.txt").write_text("")
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "postlint.toml").write_text("fail-on = 'sometimes'\n")
+    (tmp_path / "broken" / "c.txt").write_text("Hello\n")
+    return tmp_path
+
+
+def test_the_command_names_are_the_groups() -> None:
+    assert sorted(cli.commands) == sorted(cli_module.COMMANDS)
+
+
+@pytest.mark.parametrize(
+    ("args", "paths"),
+    [
+        (["a.txt"], ("a.txt",)),
+        (["--no-cache", "a.txt", "b"], ("a.txt", "b")),
+        (["a.txt", "--no-cache", "b", "--no-cache"], ("a.txt", "b")),
+        ([], None),
+        (["--no-cache"], None),
+        (["check", "a.txt"], None),
+        (["rules"], None),
+        (["a.txt", "-"], None),
+        (["-f", "json", "a.txt"], None),
+        (["a.txt", "--format=json"], None),
+        (["--no-cach", "a.txt"], None),
+        (["--version"], None),
+        (["--help"], None),
+        (["a.txt", "--", "b"], None),
+    ],
+)
+def test_only_plain_paths_take_the_fast_path(
+    args: list[str], paths: tuple[str, ...] | None
+) -> None:
+    assert cli_module.fast_paths(args) == paths
+
+
+def test_shell_completion_goes_to_click(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("_POSTLINT_COMPLETE", "bash_complete")
+    assert cli_module.fast_paths(["a.txt"]) is None
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        (["--no-cache", "a.txt"], {}),
+        (["a.txt", "--no-cache", "clean.txt", "folder"], {}),
+        (["--no-cache", "clean.txt"], {}),
+        (["--no-cache", "a.txt"], {"FORCE_COLOR": "1"}),
+        (["--no-cache", "missing.txt", "explian", "a.txt"], {}),
+        (["--no-cache", "broken/c.txt"], {}),
+        (["folder", "clean.txt"], {}),  # the result cache: written, then read
+    ],
+)
+def test_the_fast_path_prints_and_exits_as_click_does(
+    drafts: Path, args: list[str], env: dict[str, str]
+) -> None:
+    environ = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    environ.update(env)
+    code, out, err = _run(FAST, args, drafts, environ)
+    err, imported = err.rsplit("click imported: ", 1)
+    # click.echo prints notices and errors, click.style colours
+    assert imported == ("True\n" if err or env else "False\n")
+    assert (code, out, err) == _run(CLICK, args, drafts, environ)
+    assert code in (0, 1, 2)
+
+
+def test_other_command_lines_go_to_click(drafts: Path) -> None:
+    code, out, err = _run(FAST, ["-f", "concise", "--no-cache", "a.txt"], drafts, dict(os.environ))
+    assert err.endswith("click imported: True\n")
+    assert (code, out) == _run(
+        CLICK, ["-f", "concise", "--no-cache", "a.txt"], drafts, dict(os.environ)
+    )[:2]

@@ -1,0 +1,202 @@
+"""Start-up work kept across runs (postlint.kept): kept values are the values a fresh
+parse or compile gives, an edited rule file is seen at once, a damaged or disabled store
+is ignored, and a second run parses no rule file."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import subprocess
+import sys
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from postlint import kept
+
+RULE = (
+    'kind = "phrases"\nseverity = "error"\nmessage = "avoid {match!r}"\n'
+    '[options]\npatterns = ["\\\\bsynerg\\\\w*"]\n'
+    '[doc]\nwhat = "w"\nwhy = "y"\nsource = "s"\nexample = "synergy"\nuse_instead = "teamwork"\n'
+)
+CONFIG = (
+    'packs = ["./brand"]\nextends = ["engagement"]\nselect = ["brand"]\nignore = ["engagement"]\n'
+)
+
+
+@pytest.fixture(scope="module")
+def cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache dir for the module: regex programs compile once, not in every test."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture
+def home(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The cache dir, with no kept stores yet, unread (as in a new process)."""
+    shutil.rmtree(cache_home / "postlint" / "kept", ignore_errors=True)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+    monkeypatch.delenv("POSTLINT_STARTUP_CACHE", raising=False)
+    for store in (kept._toml, kept._code):
+        monkeypatch.setattr(store, "_values", None)
+        monkeypatch.setattr(store, "_grown", False)
+    return cache_home
+
+
+def _run(args: list[str], cwd: Path, env: dict[str, str], after: str = "") -> tuple[int, str]:
+    code = (
+        (
+            "import sys\n"
+            "from postlint.cli import main\n"
+            f"sys.argv = ['postlint', *{args!r}]\n"
+            "try:\n"
+            "    main()\n"
+            "except SystemExit as exc:\n"
+            "    code = exc.code\n"
+        )
+        + after
+        + "sys.exit(code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
+def _project(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    (project / "brand").mkdir(parents=True)
+    (project / "brand" / "no-synergy.toml").write_text(RULE)
+    (project / "postlint.toml").write_text(CONFIG)
+    (project / "a.txt").write_text("So much Synergy here\n")
+    return project
+
+
+def test_kept_toml_values_are_the_parsed_values(home: Path, tmp_path: Path) -> None:
+    from postlint._toml import tomllib
+
+    path = tmp_path / "rule.toml"
+    path.write_text(RULE + 'when = 2024-01-02\n[table]\nx = [1, 2.5, true, "s"]\n')
+    expected = tomllib.loads(path.read_text())
+    assert kept.toml_file(path) == expected  # parsed (a date: not kept)
+    path.write_text(RULE)
+    first = kept.toml_file(path)
+    first["options"]["patterns"].append("changed")  # the caller's copy, not the kept one
+    assert kept.toml_file(path) == tomllib.loads(RULE)
+    kept._toml.save()
+    kept._toml._values = None  # as a new process: from the file
+    assert kept.toml_file(path) == tomllib.loads(RULE)
+
+
+def test_an_edited_rule_file_is_seen_at_once(home: Path, tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    env = {**os.environ, "XDG_CACHE_HOME": str(home), "NO_COLOR": "1"}
+    args = ["--no-cache", "--format", "concise", "a.txt"]
+    assert _run(args, project, env) == (1, "a.txt:1:9: error [no-synergy] avoid 'Synergy'\n")
+    # the same size, written at once: only the bytes tell the edit apart
+    (project / "brand" / "no-synergy.toml").write_text(RULE.replace('"error"', '"debug"'))
+    code, out = _run(args, project, env)
+    assert code == 2
+    assert "no-synergy.toml: severity: expected error, warning or info, got 'debug'" in out
+    (project / "brand" / "no-synergy.toml").write_text(RULE.replace("[options]", "[options"))
+    code, out = _run(args, project, env)
+    assert code == 2
+    assert "no-synergy.toml: invalid TOML" in out
+
+
+def test_a_second_run_parses_no_rule_file(home: Path, tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    env = {**os.environ, "XDG_CACHE_HOME": str(home), "NO_COLOR": "1"}
+    probe = "print('tomllib' in sys.modules)\n"
+    first = _run(["--no-cache", "a.txt"], project, env, probe)
+    assert first[1].endswith("True\n")
+    second = _run(["--no-cache", "a.txt"], project, env, probe)
+    assert second[1].endswith("False\n")
+    assert second[1].replace("False\n", "") == first[1].replace("True\n", "")
+    off = _run(["--no-cache", "a.txt"], project, {**env, "POSTLINT_STARTUP_CACHE": "0"}, probe)
+    assert off == (first[0], first[1])
+
+
+def test_a_damaged_store_is_ignored(home: Path, tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    env = {**os.environ, "XDG_CACHE_HOME": str(home), "NO_COLOR": "1"}
+    expected = _run(["--no-cache", "a.txt"], project, env)
+    stores = sorted((home / "postlint" / "kept").rglob("*.bin"))
+    assert [p.name for p in stores] == ["dataclass-code.bin", "toml.bin"]
+    for store in stores:
+        data = bytearray(store.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        store.write_bytes(bytes(data))
+    assert _run(["--no-cache", "a.txt"], project, env) == expected
+    for store in stores:
+        store.write_bytes(b"nonsense")
+    assert _run(["--no-cache", "a.txt"], project, env) == expected
+
+
+def test_dataclasses_made_from_kept_code_behave_the_same(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delattr(dataclasses, "exec", raising=False)
+    source = (
+        "import dataclasses\n"
+        "@dataclasses.dataclass(frozen=True, order=True)\n"
+        "class Point:\n"
+        "    x: int\n"
+        "    y: float = 0.5\n"
+        "    tags: tuple[str, ...] = ()\n"
+        "    extra: dict[str, int] = dataclasses.field(default_factory=dict, compare=False)\n"
+    )
+
+    def make(module_name: str) -> type:
+        module = types.ModuleType(module_name)
+        monkeypatch.setitem(sys.modules, module_name, module)
+        exec(source, module.__dict__)
+        point: type = module.Point
+        return point
+
+    plain = make("postlint.kept_example")
+    kept.keep_dataclass_code()
+    assert "exec" in vars(dataclasses)
+    others = make("elsewhere")  # not postlint's: compiled, not kept
+    assert not kept._code._values
+    compiled = make("postlint.kept_example")  # compiled and kept
+    assert kept._code._values
+    kept._code.save()
+    kept._code._values = None
+    again = make("postlint.kept_example")  # from the store
+    assert kept._code._values
+    for cls in (plain, others, compiled, again):
+        a, b = cls(1, tags=("t",)), cls(1, 0.5, ("t",), {"n": 1})
+        assert (a == b, a < cls(2), hash(a) == hash(b)) == (True, True, True)
+        assert repr(a) == "Point(x=1, y=0.5, tags=('t',), extra={})"
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            a.x = 2
+        with pytest.raises(TypeError):
+            cls()
+
+
+def test_built_data_is_kept_by_its_stamp(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from postlint.kinds import hashtag_case
+
+    monkeypatch.setattr(kept, "_built", {})
+    calls: list[str] = []
+
+    def build() -> dict[str, Any]:
+        calls.append("built")
+        return {"word": 1.5, "other": 2.25}
+
+    assert kept.built("test-data", "a", build) == {"word": 1.5, "other": 2.25}
+    kept._built["test-data"].save()
+    kept._built.clear()  # as a new process: from the file
+    assert kept.built("test-data", "a", build) == {"word": 1.5, "other": 2.25}
+    assert calls == ["built"]
+    assert kept.built("test-data", "b", build) == {"word": 1.5, "other": 2.25}
+    assert calls == ["built", "built"]
+    # the hashtag word costs, kept, are the costs built from the list, in the same order
+    hashtag_case._costs.cache_clear()
+    kept_costs = hashtag_case._costs(40_000)
+    words = Path(hashtag_case.__file__).parent.parent / "data" / "words" / "en.txt"
+    built_costs = hashtag_case._build_costs(str(words), 40_000)
+    assert list(kept_costs.items()) == list(built_costs.items())
