@@ -250,12 +250,20 @@ def lint(
     disabled = None if directives.empty else directives.disabled
     for post in source.posts:
         offsets = post.offsets
-        for rule, always, option_values in prepared:
+        for rule, always, option_values, check, cross in prepared:
             if not always and not applies(rule, post):
                 continue
             if rule.name in broken:
                 continue
-            for hit in _hits(rule, post, state, source, problems):
+            try:
+                if cross:
+                    hits = list(check(post, rule.options, _rule_state(rule, state)))
+                else:
+                    hits = list(check(post, rule.options))
+            except TimeoutError:
+                _stopped(rule, post, state, source, problems)
+                continue
+            for hit in hits:
                 start, end = offsets.span_to_file(hit.start, hit.end)
                 line, column = line_col(start)
                 if disabled is not None and disabled(rule.name, line):
@@ -301,46 +309,44 @@ def lint(
     return problems
 
 
-def _prepare(rule: Rule, state: RunState) -> tuple[Rule, bool, dict[str, Any]]:
+def _prepare(rule: Rule, state: RunState) -> tuple[Rule, bool, dict[str, Any], Any, bool]:
     """A rule as the lint loop uses it: whether it runs on every post (no post kinds or
-    platforms to ask about), its options as message values, and its kind's cross-post
-    flag recorded in `state` (asked once: `hasattr` on a module that lacks the name
-    raises and catches inside)."""
-    if rule.name not in state.cross:
-        state.cross[rule.name] = hasattr(rule.module, "new_state")
+    platforms to ask about), its options as message values, its kind's `check`, and
+    whether the kind is cross-post (recorded in `state`, asked once: `hasattr` on a
+    module that lacks the name raises and catches inside)."""
+    cross = state.cross.get(rule.name)
+    if cross is None:
+        cross = state.cross[rule.name] = hasattr(rule.module, "new_state")
     always = not rule.post_kinds and not rule.platforms
-    return rule, always, options_as_dict(rule.options)
+    return rule, always, options_as_dict(rule.options), rule.module.check, cross
 
 
-def _hits(
+def _rule_state(rule: Rule, state: RunState) -> Any:
+    """The run's state of a cross-post rule (made on its first post)."""
+    rule_state = state.states.get(rule.name)
+    if rule_state is None:
+        rule_state = state.states[rule.name] = rule.module.new_state()
+    return rule_state
+
+
+def _stopped(
     rule: Rule, post: Post, state: RunState, source: Source, problems: list[Problem]
-) -> list[Hit]:
-    """What the rule's kind finds in `post` (a rule that times out is reported once and
-    marked broken; the caller skips broken rules)."""
-    module = rule.module
-    try:
-        if state.cross[rule.name]:
-            rule_state = state.states.get(rule.name)
-            if rule_state is None:
-                rule_state = state.states[rule.name] = module.new_state()
-            return list(module.check(post, rule.options, rule_state))
-        return list(module.check(post, rule.options))
-    except TimeoutError:
-        state.broken_rules.add(rule.name)
-        line, column = source.line_col(post.offsets.to_file(0))
-        problems.append(
-            _problem_at(
-                source,
-                f"rule {rule.name} ({rule.path}): a pattern took too long on this post and "
-                "was stopped; the rule is skipped for the rest of the run; simplify its "
-                "regular expression",
-                line,
-                column,
-                RULE_ERROR,
-                "error",
-            )
+) -> None:
+    """Report a rule whose pattern took too long on `post`; it is skipped from now on."""
+    state.broken_rules.add(rule.name)
+    line, column = source.line_col(post.offsets.to_file(0))
+    problems.append(
+        _problem_at(
+            source,
+            f"rule {rule.name} ({rule.path}): a pattern took too long on this post and "
+            "was stopped; the rule is skipped for the rest of the run; simplify its "
+            "regular expression",
+            line,
+            column,
+            RULE_ERROR,
+            "error",
         )
-        return []
+    )
 
 
 #: problems sort by position, then rule name (a C-level key, same tuples as a lambda)
