@@ -54,11 +54,14 @@ class OffsetMap:
     def to_file(self, index: int) -> int:
         """File offset of the character at `index` in the post."""
         index += self._shift
-        if not self._post_starts:
+        post_starts = self._post_starts
+        if not post_starts:
             return 0
-        i = bisect.bisect_right(self._post_starts, index) - 1
+        if len(post_starts) == 1:  # one piece (most posts): the bisect would give 0
+            return self._file_starts[0] + (index - post_starts[0])
+        i = bisect.bisect_right(post_starts, index) - 1
         i = max(i, 0)
-        return self._file_starts[i] + (index - self._post_starts[i])
+        return self._file_starts[i] + (index - post_starts[i])
 
     def span_to_file(self, start: int, end: int) -> tuple[int, int]:
         """File offsets of the half-open post span [start, end)."""
@@ -167,8 +170,9 @@ class Source:
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column (in characters) of a file offset."""
-        line = bisect.bisect_right(self.line_starts, offset) - 1
-        return line + 1, offset - self.line_starts[line] + 1
+        starts = self.line_starts
+        line = bisect.bisect_right(starts, offset) - 1
+        return line + 1, offset - starts[line] + 1
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, without its line ending."""

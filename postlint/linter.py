@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from postlint.drafts import Post, Source
@@ -232,27 +233,47 @@ def lint(
 
         nlp.annotate(source.posts, needs, nlp_settings or {})
     directives = source.directives
-    # options as message values, once per rule rather than once per problem
-    option_values = {rule.name: options_as_dict(rule.options) for rule in rules}
+    # everything about a rule that does not depend on the post, once per source: the
+    # loop below runs (posts x rules) times
+    prepared = [
+        _prepare(rule, state)
+        for rule in rules
+        if not (
+            directives.file_rules
+            and ("*" in directives.file_rules or rule.name in directives.file_rules)
+        )
+    ]
+    broken = state.broken_rules
+    text = source.text
+    display = source.display
+    line_col = source.line_col
+    disabled = None if directives.empty else directives.disabled
     for post in source.posts:
-        for rule in rules:
-            if not applies(rule, post):
+        offsets = post.offsets
+        for rule, always, option_values, check, cross in prepared:
+            if not always and not applies(rule, post):
                 continue
-            if directives.file_rules and (
-                "*" in directives.file_rules or rule.name in directives.file_rules
-            ):
+            if rule.name in broken:
                 continue
-            for hit in _hits(rule, post, state, source, problems):
-                start, end = post.offsets.span_to_file(hit.start, hit.end)
-                line, column = source.line_col(start)
-                if not directives.empty and directives.disabled(rule.name, line):
+            try:
+                if cross:
+                    hits = list(check(post, rule.options, _rule_state(rule, state)))
+                else:
+                    hits = list(check(post, rule.options))
+            except TimeoutError:
+                _stopped(rule, post, state, source, problems)
+                continue
+            for hit in hits:
+                start, end = offsets.span_to_file(hit.start, hit.end)
+                line, column = line_col(start)
+                if disabled is not None and disabled(rule.name, line):
                     continue
                 try:
-                    message = message_for(rule, hit.data, option_values[rule.name])
+                    message = message_for(rule, hit.data, option_values)
                 except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
                     # templates are checked when rules load; a value of a type no check
                     # foresaw is this rule's error, never a crash
-                    state.broken_rules.add(rule.name)
+                    broken.add(rule.name)
                     problems.append(
                         _problem_at(
                             source,
@@ -266,10 +287,10 @@ def lint(
                         )
                     )
                     break
-                end_line, end_column = source.line_col(end)
+                end_line, end_column = line_col(end)
                 problems.append(
                     Problem(
-                        source.display,
+                        display,
                         line,
                         column,
                         end_line,
@@ -278,47 +299,55 @@ def lint(
                         rule.severity,
                         message,
                         post.index,
-                        _file_fix(post, hit, source.text),
+                        None if hit.fix is None else _file_fix(post, hit, text),
                         hit.data,
                         start,
                         end,
                     )
                 )
-    return sorted(problems, key=_order)
+    problems.sort(key=_order)
+    return problems
 
 
-def _hits(
-    rule: Rule, post: Post, state: RunState, source: Source, problems: list[Problem]
-) -> list[Hit]:
-    module = rule.module
-    if rule.name in state.broken_rules:
-        return []
+def _prepare(rule: Rule, state: RunState) -> tuple[Rule, bool, dict[str, Any], Any, bool]:
+    """A rule as the lint loop uses it: whether it runs on every post (no post kinds or
+    platforms to ask about), its options as message values, its kind's `check`, and
+    whether the kind is cross-post (recorded in `state`, asked once: `hasattr` on a
+    module that lacks the name raises and catches inside)."""
     cross = state.cross.get(rule.name)
     if cross is None:
-        cross = state.cross[rule.name] = hasattr(module, "new_state")
-    try:
-        if cross:
-            if rule.name not in state.states:
-                state.states[rule.name] = module.new_state()
-            return list(module.check(post, rule.options, state.states[rule.name]))
-        return list(module.check(post, rule.options))
-    except TimeoutError:
-        state.broken_rules.add(rule.name)
-        line, column = source.line_col(post.offsets.to_file(0))
-        problems.append(
-            _problem_at(
-                source,
-                f"rule {rule.name} ({rule.path}): a pattern took too long on this post and "
-                "was stopped; the rule is skipped for the rest of the run; simplify its "
-                "regular expression",
-                line,
-                column,
-                RULE_ERROR,
-                "error",
-            )
+        cross = state.cross[rule.name] = hasattr(rule.module, "new_state")
+    always = not rule.post_kinds and not rule.platforms
+    return rule, always, options_as_dict(rule.options), rule.module.check, cross
+
+
+def _rule_state(rule: Rule, state: RunState) -> Any:
+    """The run's state of a cross-post rule (made on its first post)."""
+    rule_state = state.states.get(rule.name)
+    if rule_state is None:
+        rule_state = state.states[rule.name] = rule.module.new_state()
+    return rule_state
+
+
+def _stopped(
+    rule: Rule, post: Post, state: RunState, source: Source, problems: list[Problem]
+) -> None:
+    """Report a rule whose pattern took too long on `post`; it is skipped from now on."""
+    state.broken_rules.add(rule.name)
+    line, column = source.line_col(post.offsets.to_file(0))
+    problems.append(
+        _problem_at(
+            source,
+            f"rule {rule.name} ({rule.path}): a pattern took too long on this post and "
+            "was stopped; the rule is skipped for the rest of the run; simplify its "
+            "regular expression",
+            line,
+            column,
+            RULE_ERROR,
+            "error",
         )
-        return []
+    )
 
 
-def _order(p: Problem) -> tuple[int, int, str]:
-    return (p.line, p.column, p.rule)
+#: problems sort by position, then rule name (a C-level key, same tuples as a lambda)
+_order = attrgetter("line", "column", "rule")

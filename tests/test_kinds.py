@@ -10,6 +10,7 @@ files; these tables pin the kinds' own measurements and spans, edge cases includ
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterable, Mapping
 from types import ModuleType
@@ -201,6 +202,35 @@ def test_phrases_forbid(raw: dict[str, Any], text: str, expected: list[tuple[int
     hits = list(phrases.check(make_post(text), options(phrases, **raw)))
     assert spans(hits) == expected
     assert [h.data["match"] for h in hits] == [text[s:e] for s, e in expected]
+
+
+@pytest.mark.parametrize(
+    ("patterns", "combined"),
+    [
+        (["TODO", r"(?m)^TBD$", r"(?i:lorem\s+ipsum)"], True),
+        # refused: a group a backreference may use, a verb acting past its alternative,
+        # a verbose comment that would swallow what follows, one pattern alone
+        ([r"(a)\1", "b"], False),
+        ([r"a(*SKIP)(*FAIL)", "b"], False),
+        (["(?x)a # a comment", "b"], False),
+        (["only"], False),
+    ],
+)
+def test_phrases_forbid_combines_only_equivalent_patterns(
+    patterns: list[str], combined: bool
+) -> None:
+    rule = options(phrases, patterns=patterns, ignore_case=False)
+    assert (rule.any_compiled is not None) is combined
+    one_by_one = dataclasses.replace(rule)
+    object.__setattr__(one_by_one, "any_compiled", None)
+    texts = ["", "TODO", "a TBD\nTBD\n", "Lorem  IPSUM", "aa b", "aaa", "todo tbd", "x\nb"]
+    for text in texts:  # the combined pattern finds a match exactly when one pattern does
+        if rule.any_compiled is not None:
+            assert bool(rule.any_compiled.search(text)) == any(
+                p.search(text) for p in rule.compiled
+            )
+        post = make_post(text)
+        assert list(phrases.check(post, rule)) == list(phrases.check(post, one_by_one))
 
 
 def test_phrases_reject_a_bad_pattern() -> None:

@@ -9,7 +9,6 @@ other file and line.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
@@ -26,8 +25,6 @@ if TYPE_CHECKING:
 
 NEEDS = frozenset({"text"})
 FIELDS = ("other", "other_path", "other_line")
-
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -68,7 +65,9 @@ def new_state() -> State:
 
 def normalize(text: str) -> str:
     """The caption as compared: whitespace runs collapsed to one space, case folded."""
-    return _SPACE.sub(" ", text).strip().casefold()
+    # str.split() splits on exactly the characters `\s` matches (str.isspace), so the
+    # join collapses the runs and strips the ends as the regular expression did
+    return " ".join(text.split()).casefold()
 
 
 def _same_audience(a: frozenset[str], b: frozenset[str]) -> bool:

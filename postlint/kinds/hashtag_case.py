@@ -82,14 +82,23 @@ def _build_costs(path: str, size: int) -> dict[str, float]:
     return dict(zip(words, costs, strict=True))
 
 
+@cache
+def _longest(size: int) -> int:
+    """The longest word `splits` can find: at most 24 letters, and no longer than the
+    longest word of the list plus a plural "s" (so shorter slices are all it looks up)."""
+    return min(24, max(map(len, _costs(size)), default=0) + 1)
+
+
 def splits(letters: str, size: int = 40_000) -> list[tuple[float, tuple[str, ...]]]:
     """The cheapest ways to write `letters` as words of the list, cheapest first."""
     costs = _costs(size)
-    longest = 24
+    longest = _longest(size)
     best: list[list[tuple[float, tuple[str, ...]]]] = [[(0.0, ())]]
     for end in range(1, len(letters) + 1):
         here: list[tuple[float, tuple[str, ...]]] = []
         for start in range(max(0, end - longest), end):
+            if not best[start]:
+                continue  # no split reaches `start`: nothing to extend (few 1-letter words)
             word = letters[start:end]
             cost = costs.get(word)
             if (

@@ -36,7 +36,7 @@ def check(post: Post, options: Options) -> Iterator[Hit]:
         length = len(graphemes)
         if length <= options.max:
             return
-        cut = sum(len(g) for g in graphemes[: options.max])
+        cut = sum(map(len, graphemes[: options.max]))
     else:
         length = len(post.text)
         if length <= options.max:

@@ -38,6 +38,39 @@ def compile_patterns(patterns: tuple[str, ...], ignore_case: bool, key: str) -> 
     return tuple(compiled)
 
 
+#: flags `regex` scopes to the group they are written in (a `(?m)` in one alternative
+#: leaves the others alone); another flag written inline may apply to the whole pattern
+_SCOPED_FLAGS = regex.FULLCASE | regex.IGNORECASE | regex.MULTILINE | regex.DOTALL | regex.VERBOSE
+#: constructs whose effect reaches past their own alternative (backtracking verbs such as
+#: (*SKIP), recursion into the whole pattern, conditionals); their text rules out combining
+_NOT_LOCAL = ("(*", "(?R", "(?0", "(?(")
+
+
+def any_pattern(patterns: tuple[str, ...], compiled: tuple[Any, ...], ignore_case: bool) -> Any:
+    """One pattern that matches somewhere in a text exactly when one of `patterns` does
+    (`(?:p1)|(?:p2)|…`), so a post without a match costs one search, not one per pattern;
+    None when that equivalence is not plain from the patterns (a capture group a
+    backreference may use, a global inline flag, a construct in `_NOT_LOCAL`), and the
+    caller searches pattern by pattern."""
+    if len(patterns) < 2 or any(p.groups for p in compiled):
+        return None
+    if any(marker in pattern for pattern in patterns for marker in _NOT_LOCAL):
+        return None
+    wrapped = tuple(f"(?:{pattern})" for pattern in patterns)
+    try:
+        # a verbose-mode comment must end inside its own pattern, not swallow the
+        # parenthesis after it (and the next pattern up to a line break)
+        compile_patterns(tuple(w for w in wrapped if "#" in w), ignore_case, "patterns")
+        (combined,) = compile_patterns(("|".join(wrapped),), ignore_case, "patterns")
+    except ValueError:
+        return None
+    if combined.groups or any(
+        (p.flags ^ combined.flags) & ~_SCOPED_FLAGS for p in compiled
+    ):  # a global flag in one pattern would apply to all of them
+        return None
+    return combined
+
+
 @dataclass(frozen=True)
 class Options:
     """`patterns`: regexes; `mode`: `forbid` flags each match, `require` flags their absence."""
@@ -46,11 +79,20 @@ class Options:
     mode: Literal["forbid", "require"] = "forbid"
     ignore_case: bool = True
     compiled: tuple[Any, ...] = field(default=(), init=False, repr=False, compare=False)
+    #: forbid: all patterns in one (see `any_pattern`), or None
+    any_compiled: Any = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self, "compiled", compile_patterns(self.patterns, self.ignore_case, "patterns")
-        )
+        compiled = compile_patterns(self.patterns, self.ignore_case, "patterns")
+        object.__setattr__(self, "compiled", compiled)
+        if self.mode == "forbid":
+            # Forbidden phrases are rare, so most posts are searched for every pattern
+            # with no match; one combined search costs one time-limit set-up, not one
+            # per pattern (measured on the shipped placeholder rule: 4x faster). Not in
+            # require mode: a pattern there mostly starts with a word ("tag") the engine
+            # skips ahead to, and their combination cannot (tag-a-friend: 2x slower).
+            any_compiled = any_pattern(self.patterns, compiled, self.ignore_case)
+            object.__setattr__(self, "any_compiled", any_compiled)
 
 
 def check(post: Post, options: Options) -> Iterator[Hit]:
@@ -62,6 +104,10 @@ def check(post: Post, options: Options) -> Iterator[Hit]:
             if pattern.search(text, timeout=TIMEOUT):
                 return
         yield Hit(0, len(text), {"match": ""})
+        return
+    if options.any_compiled is not None and not options.any_compiled.search(text, timeout=TIMEOUT):
+        # no pattern matches anywhere, so none has a hit (one time limit for the search,
+        # so a hostile pattern still costs one limit, not one per pattern of the rule)
         return
     matches = sorted(
         (m.start(), -m.end(), m.group())

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 from postlint.report import plural
 
 if TYPE_CHECKING:
+    from postlint.drafts import Source
     from postlint.linter import Problem
     from postlint.report import Summary
     from postlint.runner import Result
@@ -25,7 +26,7 @@ def _width(text: str) -> int:
         return len(text)
     # ASCII characters take one cell each; look only at the others (found in C)
     others = _NON_ASCII.findall(text)
-    return len(text) - len(others) + sum(_cells(ch) for ch in others)
+    return len(text) - len(others) + sum(map(_cells, others))
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -44,14 +45,19 @@ def snippet(line_text: str, column: int, end_column: int | None) -> tuple[str, s
     end = len(line_text) if end_column is None else max(end_column - 1, start + 1)
     end = min(end, max(len(line_text), start + 1))
     offset = 0
-    if _width(line_text) > _MAX_WIDTH and start > _MAX_WIDTH // 2:
+    width = _width(line_text)  # measured again only when the line was clipped
+    if width > _MAX_WIDTH and start > _MAX_WIDTH // 2:
         offset = start - 20
         line_text = "…" + line_text[offset:]
         start, end = start - offset + 1, end - offset + 1
-    if _width(line_text) > _MAX_WIDTH:
+        width = _width(line_text)
+    if width > _MAX_WIDTH:
         line_text = line_text[: _MAX_WIDTH - 1] + "…"
         end = min(end, _MAX_WIDTH)
-    line_text = line_text.replace("\t", " ")
+    if "\t" in line_text:
+        line_text = line_text.replace("\t", " ")
+    if line_text.isascii():  # one cell per character, so each width is a length
+        return line_text, " " * len(line_text[:start]) + "^" * max(1, len(line_text[start:end]))
     marker = " " * _width(line_text[:start]) + "^" * max(1, _width(line_text[start:end]))
     return line_text, marker
 
@@ -61,6 +67,9 @@ class Reporter:
         self.stream = stream
         self.color = color
         self._open: str | None = None
+        #: (severity, rule, fixable) → the styled text before and after the message
+        self._styles: dict[tuple[str, str, bool], tuple[str, str]] = {}
+        self._last_line: tuple[Source | None, int, str] = (None, 0, "")
 
     def _style(self, text: str, **kwargs: object) -> str:
         if not self.color:
@@ -84,21 +93,35 @@ class Reporter:
             self._open = None
 
     def _problem(self, result: Result, p: Problem) -> None:
-        out = self.stream
+        severity = p.severity
+        styles = self._styles.get((severity, p.rule, p.fix is not None))
+        if styles is None:  # styled once per severity, rule and fixability, not per problem
+            styles = self._styles[severity, p.rule, p.fix is not None] = (
+                self._style(severity, fg=_COLORS.get(severity), bold=True)
+                + " " * (7 - len(severity)),
+                self._style(f"[{p.rule}]", dim=True)
+                + (self._style(" [*]", fg="cyan") if p.fix is not None else ""),
+            )
+        head, tail = styles
         position = f"{p.line}:{p.column}"
-        severity = self._style(p.severity, fg=_COLORS.get(p.severity), bold=True)
-        pad = " " * (7 - len(p.severity))
-        fixable = self._style(" [*]", fg="cyan") if p.fix is not None else ""
-        rule = self._style(f"[{p.rule}]", dim=True)
-        out.write(f"  {position:<7} {severity}{pad}  {p.message}  {rule}{fixable}\n")
-        line_text = result.source.line_text(p.line)
-        if not line_text.strip():
-            return
-        end_column = p.end_column if p.end_line == p.line else None
-        shown, marker = snippet(line_text, p.column, end_column)
-        gutter = str(p.line)
-        out.write(f"  {gutter:>5} │ {shown}\n")
-        out.write(f"  {'':>5} │ {self._style(marker, fg=_COLORS.get(p.severity))}\n")
+        text = f"  {position:<7} {head}  {p.message}  {tail}\n"
+        line_text = self._line_text(result, p.line)
+        if line_text.strip():
+            end_column = p.end_column if p.end_line == p.line else None
+            shown, marker = snippet(line_text, p.column, end_column)
+            gutter = str(p.line)
+            marker = self._style(marker, fg=_COLORS.get(severity))
+            text += f"  {gutter:>5} │ {shown}\n  {'':>5} │ {marker}\n"
+        self.stream.write(text)
+
+    def _line_text(self, result: Result, line: int) -> str:
+        """The source line (the last one asked for is kept: a post's problems come
+        together, mostly on its one line)."""
+        source, last, text = self._last_line
+        if source is not result.source or last != line:
+            text = result.source.line_text(line)
+            self._last_line = (result.source, line, text)
+        return text
 
     def finish(self, summary: Summary) -> None:
         out = self.stream
