@@ -4,9 +4,20 @@ A key covers postlint's version (and, for editable installs, a stamp of its sour
 the effective config (its settings, the overrides and platforms that apply to the file,
 the command line's selection), the bytes of every rule file in the packs the config can
 use, the file's path relative to the config root, and the file's bytes. An entry holds
-the problems as plain values (marshal, no imports), written to a temporary file and
-renamed into place, so concurrent runs never see half an entry; an entry that cannot be
-read is ignored and rebuilt.
+the problems as plain values (marshal, no imports), as length-framed records (a magic
+line, the header, then one record per part), written to a temporary file and renamed
+into place, so concurrent runs never see half an entry; an entry that cannot be read is
+ignored and rebuilt.
+
+The header also keeps the file's rendered output (`Writer.render`, `Entry.rendered`), for
+output formats whose output for a file depends on that file alone (postlint.runner's
+`Renderer`), under a signature of the format, the colour setting and the displayed path.
+A re-run of an unchanged file then writes that text instead of rendering its problems
+(the problems are still loaded: the summary and the exit code count them). A run in
+another format, colour or folder renders its own and adds it to the entry (at most
+`RENDERINGS`, the oldest dropped); output longer than `RENDERED_MAX` and files linted in
+parts are rendered afresh each run. Reporters are in the source stamp, so an edited
+reporter never replays old output.
 
 Cross-post rules (kinds with `new_state`, such as duplicate detection) make a file's
 problems depend on the other files of the run. Their entries also record a fingerprint
@@ -28,12 +39,17 @@ from typing import Any, BinaryIO
 from postlint import __version__
 
 #: bump when the entry layout changes
-FORMAT = 1
+FORMAT = 2
 DIR_NAME = ".postlint_cache"
-_MAGIC = f"postlint-cache-{FORMAT}"
+_MAGIC = f"postlint-cache-{FORMAT}\n".encode("ascii")
 _SCALARS = (str, int, float, bool, type(None))
 #: entries up to this size are read in one go (most files' entries are a few hundred bytes)
 _SMALL = 64 * 1024
+#: rendered output is kept only up to this many characters per file and output format
+#: (a big export's report is cheaper to render again than to hold and store)
+RENDERED_MAX = 32 * 1024
+#: how many renderings (output format, colour, displayed path) an entry keeps
+RENDERINGS = 4
 _PLAIN = frozenset(_SCALARS)
 
 
@@ -47,12 +63,12 @@ def default_dir(project_root: Path | None) -> Path:
 
 
 def source_stamp() -> str:
-    """postlint's version plus the size and mtime of its own modules and shipped data (the
-    humour model, word lists), so an edited checkout (editable install) or a rebuilt model
-    never reuses stale results."""
+    """postlint's version plus the size and mtime of its own modules (reporters included:
+    entries keep rendered output) and shipped data (the humour model, word lists), so an
+    edited checkout (editable install) or a rebuilt model never reuses stale results."""
     here = Path(__file__).resolve().parent
     parts = [__version__]
-    for folder in (here, here / "kinds", here / "data"):
+    for folder in (here, here / "kinds", here / "report", here / "data"):
         try:
             with os.scandir(folder) as entries:
                 for entry in sorted(entries, key=lambda e: e.name):
@@ -157,12 +173,29 @@ def problem_from(values: Sequence[Any], path: str) -> Any:
 # --------------------------------------------------------------------------- the store
 
 
+def _record(data: bytes) -> bytes:
+    """One marshalled value framed by its length: read back with one `read` and one
+    `marshal.loads` (`marshal.load` from a file reads it a few bytes at a time)."""
+    return len(data).to_bytes(4, "little") + data
+
+
+def _read_record(fh: BinaryIO) -> Any:
+    """The next `_record` of `fh` (EOFError when cut short, ValueError when garbled)."""
+    size = fh.read(4)
+    data = fh.read(int.from_bytes(size, "little")) if len(size) == 4 else b""
+    if len(size) != 4 or len(data) != int.from_bytes(size, "little"):
+        raise EOFError("cut short")
+    return marshal.loads(data)
+
+
 class Entry:
     """A cached file: its header, then its problems in the parts they were linted in."""
 
     def __init__(self, fh: BinaryIO, header: dict[str, Any]) -> None:
         self._fh = fh
         self.header = header
+        #: where the parts start (after the magic and the header)
+        self.body = fh.tell()
         #: the entry's bytes, when it was read whole (small entries)
         self.data: bytes | None = None
 
@@ -171,11 +204,17 @@ class Entry:
         """The run fingerprint the entry depends on ("" when it depends on this file only)."""
         return str(self.header.get("fingerprint", ""))
 
+    def rendered(self, signature: str) -> str | None:
+        """The output kept under `signature` (see `Writer.render`), or None."""
+        table = self.header.get("rendered")
+        text = table.get(signature) if isinstance(table, dict) else None
+        return text if isinstance(text, str) else None
+
     def parts(self) -> Iterator[list[tuple[Any, ...]]]:
         """Each part's problems as values, in order (raises ValueError when damaged)."""
         try:
             for _ in range(int(self.header["parts"])):
-                part = marshal.load(self._fh)
+                part = _read_record(self._fh)
                 if not isinstance(part, list):
                     raise ValueError("damaged cache entry")
                 yield part
@@ -200,9 +239,14 @@ class Writer:
         self._fh: BinaryIO | None = None
         self._size = 0
 
+    def render(self, signature: str, text: str) -> None:
+        """Keep the file's rendered output under `signature` (dropped when too long)."""
+        if len(text) <= RENDERED_MAX:
+            self.header["rendered"] = {signature: text}
+
     def add(self, problems: Sequence[Any]) -> None:
         """Append one part (a list of Problems)."""
-        data = marshal.dumps([problem_values(p) for p in problems])
+        data = _record(marshal.dumps([problem_values(p) for p in problems]))
         self.header["parts"] += 1
         self._parts.append(data)
         self._size += len(data)
@@ -229,14 +273,8 @@ class Writer:
             fh = self._open()
             fh.close()
             assert self._tmp is not None
-            final = f"{self._tmp}.full"
-            with open(final, "wb") as out:
-                marshal.dump(_MAGIC, out)
-                marshal.dump(self.header, out)
-                with open(self._tmp, "rb") as body:
-                    while chunk := body.read(1 << 20):
-                        out.write(chunk)
-            os.replace(final, self.path)
+            with open(self._tmp, "rb") as body:
+                _replace(self.path, self.header, iter(lambda: body.read(1 << 20), b""))
         except OSError:
             pass  # a cache that cannot be written costs speed, never a result
         finally:
@@ -246,10 +284,26 @@ class Writer:
         """Drop the temporary file (nothing is written)."""
         if self._fh is not None:
             self._fh.close()
-        for name in (self._tmp, f"{self._tmp}.full" if self._tmp else None):
-            if name and os.path.exists(name):
-                with contextlib.suppress(OSError):
-                    os.unlink(name)
+        if self._tmp and os.path.exists(self._tmp):
+            with contextlib.suppress(OSError):
+                os.unlink(self._tmp)
+
+
+def _replace(path: Path, header: dict[str, Any], body: Iterable[bytes]) -> None:
+    """Write an entry (magic, header, then the parts' bytes) to a temporary file beside
+    `path` and rename it into place: readers see the old entry or the new one, whole."""
+    tmp = f"{path}.{os.getpid()}.{id(header):x}.new.tmp"
+    try:
+        with open(tmp, "wb") as out:
+            out.write(_MAGIC)
+            out.write(_record(marshal.dumps(header)))
+            for chunk in body:
+                out.write(chunk)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 class Cache:
@@ -296,15 +350,32 @@ class Cache:
 
     def _open(self, fh: BinaryIO) -> Entry | None:
         try:
-            if marshal.load(fh) != _MAGIC:
+            if fh.read(len(_MAGIC)) != _MAGIC:
                 raise ValueError("not a cache entry")
-            header = marshal.load(fh)
+            header = _read_record(fh)
             if not isinstance(header, dict) or not isinstance(header.get("parts"), int):
                 raise ValueError("bad header")
         except (EOFError, ValueError, TypeError):
             fh.close()
             return None
         return Entry(fh, header)
+
+    def add_rendering(self, key: str, entry: Entry, signature: str, text: str) -> None:
+        """Keep `text` under `signature` in the entry read whole from `key` (a re-run in
+        another output format, colour or working folder), rewritten in place atomically;
+        the oldest of more than `RENDERINGS` renderings is dropped. Big entries (not read
+        whole) and long output are left as they are."""
+        if entry.data is None or len(text) > RENDERED_MAX:
+            return
+        header = dict(entry.header)
+        old = header.get("rendered")
+        table = {k: v for k, v in old.items() if k != signature} if isinstance(old, dict) else {}
+        table[signature] = text
+        while len(table) > RENDERINGS:
+            del table[next(iter(table))]
+        header["rendered"] = table
+        with contextlib.suppress(OSError):  # a cache that cannot be written costs speed
+            _replace(self._path(key), header, (entry.data[entry.body :],))
 
     def writer(self, key: str, header: dict[str, Any]) -> Writer:
         """A writer for the entry under `key` (the folder gets a `.gitignore` of `*`)."""

@@ -82,6 +82,11 @@ def guarded(
         leave(2)
 
 
+#: formats whose output for a file depends on that file's results alone (and the colour):
+#: the runner renders it once and the cache replays it (postlint.runner.Renderer)
+_PER_FILE_FORMATS = ("text", "concise", "github")
+
+
 def _draws_progress() -> bool:
     """A progress bar only on a real terminal: not when stderr is piped, nor on a dumb
     terminal or inside Emacs (`M-x compile`, shell-mode), which show its erase codes."""
@@ -165,7 +170,8 @@ def lint(
                 sys.stdout.buffer.write(stdin)
                 sys.stdout.flush()
             stdin, read_stdin = None, False
-    reporter = get_reporter(output_format, stream, _use_color(color))
+    use_color = _use_color(color)
+    reporter = get_reporter(output_format, stream, use_color)
     summary = Summary()
     failed = False
     # --fix/--diff rewrite files from whole results: no cache, no parts, no workers
@@ -175,6 +181,12 @@ def lint(
         from postlint.cache import open_cache
 
         cache = open_cache(resolver, cache_dir)
+    render = None
+    if cache is not None and not statistics and output_format in _PER_FILE_FORMATS:
+        from postlint.runner import Renderer
+
+        # each file's output is kept in the cache and replayed as text on a re-run
+        render = Renderer(reporter, f"{output_format}:{int(use_color)}")
     progress = None
     if not quiet and _draws_progress():
         from postlint.progress import Progress
@@ -189,6 +201,7 @@ def lint(
         cache=cache,
         split=not rewriting,
         progress=progress,
+        render=render,
     )
     for index, result in enumerate(results):
         for notice in result.source.notices:
@@ -213,7 +226,10 @@ def lint(
         if not statistics and not (diff and output_format == "text"):
             if progress is not None and result.problems:
                 progress.clear()
-            reporter.file(result)
+            if result.rendered is not None:
+                stream.write(result.rendered)
+            else:
+                reporter.file(result)
     if progress is not None:
         progress.clear()
     if statistics:

@@ -609,7 +609,8 @@ def _find_text_key(keys: Sequence[str], settings: ReadSettings) -> str | None:
 
 def csv_delimiter(text: str) -> str:
     """The delimiter of a CSV draft: the most frequent of , ; and tab on its first line."""
-    first_line = text.split("\n", 1)[0]
+    end = text.find("\n")  # not `split`: that would copy the rest of a big export
+    first_line = text if end < 0 else text[:end]
     return max((",", ";", "\t"), key=first_line.count)
 
 

@@ -58,6 +58,40 @@ class Result:
     #: the run's cross-post state, so `--fix` re-lints a fixed file against the whole
     #: run (a duplicate of another file stays a duplicate)
     state: RunState | None = field(default=None, repr=False, compare=False)
+    #: the result's output, when the run was given a `Renderer`: rendered by it, or
+    #: replayed from the cache; the CLI writes it instead of calling the reporter
+    rendered: str | None = field(default=None, repr=False, compare=False)
+
+
+class Renderer:
+    """Renders results with the run's reporter into strings, so each file's output can be
+    kept in its cache entry and a re-run of an unchanged file replays it as text, with no
+    reporter and no line look-ups.
+
+    Only for output formats whose output for a file depends on that file's results alone
+    (given the colour setting), such as `text`, `concise` and `github`; `signature` names
+    the format and colour. The file's displayed path is added per file (`signature_for`):
+    a run from another folder shows other paths."""
+
+    def __init__(self, reporter: Any, signature: str) -> None:
+        self.reporter = reporter
+        self.signature = signature
+
+    def signature_for(self, display: str) -> str:
+        return f"{self.signature}\0{display}"
+
+    def __call__(self, result: Result) -> str:
+        """What the reporter writes for `result` (its state moves on as if it had)."""
+        import io
+
+        stream = self.reporter.stream
+        buffer = io.StringIO()
+        self.reporter.stream = buffer
+        try:
+            self.reporter.file(result)
+        finally:
+            self.reporter.stream = stream
+        return buffer.getvalue()
 
 
 @dataclass
@@ -353,6 +387,8 @@ class _File:
     cached: str = ""
     #: a small entry, read whole by the first look at the cache (kept for the replay)
     entry: Any = None
+    #: the config that applies to it, once looked up (`_Run.config`)
+    config: Config | None = None
 
 
 class _Run:
@@ -365,8 +401,10 @@ class _Run:
         jobs: int | None,
         split: bool,
         progress: Callable[[int, int], None] | None,
+        render: Renderer | None = None,
     ) -> None:
         self.resolver = resolver
+        self.render = render
         self.cache = cache
         self.jobs = jobs
         self.split = split
@@ -406,6 +444,12 @@ class _Run:
             self._config_keys[id(config)] = key
         return key
 
+    def config(self, file: _File) -> Config:
+        """The config of `file`, looked up once per run (the look-up resolves its folder)."""
+        if file.config is None:
+            file.config = self.resolver.config_for(file.path)
+        return file.config
+
     def _file_key(self, file: _File, config: Config) -> str:
         if not file.key:
             from postlint.cache import digest
@@ -428,21 +472,23 @@ class _Run:
         for path in paths:
             file = _File(path, display_path(path))
             try:
-                file.size = path.stat().st_size
+                file.size = os.stat(path).st_size
             except OSError:
                 file.size = -1
-            if self.cache is not None and file.size >= 0:
-                config = self.resolver.config_for(path)
-                if file.size <= config.drafts.max_file_size:
-                    try:
-                        data = path.read_bytes()
-                    except OSError:
-                        data = None
-                    if data is not None:
-                        file.digest = hashlib.sha256(data).hexdigest()
-                        if kept + len(data) <= _KEEP_TOTAL:
-                            file.data = data
-                            kept += len(data)
+            if (
+                self.cache is not None
+                and file.size >= 0
+                and file.size <= self.config(file).drafts.max_file_size
+            ):
+                try:
+                    data = path.read_bytes()
+                except OSError:
+                    data = None
+                if data is not None:
+                    file.digest = hashlib.sha256(data).hexdigest()
+                    if kept + len(data) <= _KEEP_TOTAL:
+                        file.data = data
+                        kept += len(data)
             if run_hash is not None:
                 run_hash.update(f"{file.display}\0{file.digest}\n".encode("utf-8", "surrogatepass"))
             files.append(file)
@@ -502,7 +548,7 @@ class _Run:
         for file in files:
             if not file.digest:
                 continue  # unreadable or too big: read no posts, so no cross-post state
-            key = self._file_key(file, self.resolver.config_for(file.path))
+            key = self._file_key(file, self.config(file))
             entry = self.cache.load(key, small=True)
             if entry is None:
                 complete = False
@@ -522,7 +568,7 @@ class _Run:
 
     def _plan(self, file: _File) -> Any:
         """Start the work for one file (submitting units to workers when there are any)."""
-        config = self.resolver.config_for(file.path)
+        config = self.config(file)
         if self.cache is not None and file.digest:
             key = self._file_key(file, config)
             usable = file.cached == "file" or (file.cached == "run" and self.whole_run_cached)
@@ -552,7 +598,7 @@ class _Run:
         whole = [_Unit(str(file.path), file.display, None, file.data, size=max(file.size, 0))]
         if not self.split or suffix not in (".csv", ".jsonl") or file.size < PART_BYTES:
             return whole
-        config = self.resolver.config_for(file.path)
+        config = self.config(file)
         if file.size > config.drafts.max_file_size:
             return whole
         from postlint.drafts import decode, record_starts
@@ -611,10 +657,18 @@ class _Run:
         )  # fmt: skip
         source.notices.extend(str(n) for n in header.get("notices", ()))
         parts = int(header["parts"])
+        render = self.render if parts == 1 else None
+        signature = render.signature_for(file.display) if render is not None else ""
+        replay = entry.rendered(signature) if render is not None else None
         try:
             for i, values in enumerate(entry.parts()):
                 problems = [problem_from(v, file.display) for v in values]
-                yield Result(source, problems, config, i, i == parts - 1)
+                result = Result(source, problems, config, i, i == parts - 1)
+                if replay is not None:
+                    result.rendered = replay
+                elif self.render is not None:
+                    result.rendered = self.render(result)
+                yield result
         except ValueError:
             # a damaged entry: lint the file again (nothing was yielded for a 1-part entry
             # unless its only part loaded, so only multi-part entries can get here late);
@@ -622,6 +676,10 @@ class _Run:
             if entry.fingerprint:
                 self._replay_cross_post(file)
             yield from self._from_units(file, config, "", self._units(file), [])
+            return
+        if render is not None and replay is None and self.cache is not None:
+            assert result.rendered is not None
+            self.cache.add_rendering(file.key, entry, signature, result.rendered)
 
     def _replay_cross_post(self, upto: _File) -> None:
         """Rebuild the cross-post rules' state from every file before `upto` (their
@@ -632,7 +690,7 @@ class _Run:
         for file in self.files:
             if file is upto:
                 return
-            config = self.resolver.config_for(file.path)
+            config = self.config(file)
             self.resolver.validate(config)
             rules = [r for r in self.resolver.rules_for(config, file.path) if is_cross_post(r)]
             if not rules or not file.digest:
@@ -697,7 +755,12 @@ class _Run:
                 )
             if writer is not None:
                 writer.add(problems)
-            yield Result(source, problems, config, i, i == len(units) - 1, self.state)
+            result = Result(source, problems, config, i, i == len(units) - 1, self.state)
+            if self.render is not None:
+                result.rendered = self.render(result)
+                if writer is not None and len(units) == 1:
+                    writer.render(self.render.signature_for(file.display), result.rendered)
+            yield result
         if writer is not None:
             if _cacheable(source):
                 writer.commit()
@@ -725,7 +788,7 @@ class _Run:
             _WORKER["resolver"] = self.resolver
             # build the rules before forking, so every worker inherits them
             for f in work[:1]:
-                config = self.resolver.config_for(f.path)
+                config = self.config(f)
                 self.resolver.validate(config)
                 self.resolver.rules_for(config, f.path)
         self.jobs = jobs
@@ -818,18 +881,20 @@ def run(
     cache: Cache | None = None,
     split: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    render: Renderer | None = None,
 ) -> Iterator[Result]:
     """Lint each file in order (and stdin first, when given).
 
     `jobs`: worker processes (None: the machine's cores, when the work is large enough);
     `cache`: reuse and store results; `split`: lint big CSV/JSONL exports in parts;
-    `progress(done, total)`: called with (0, total) first, then (1, 0) per file.
+    `progress(done, total)`: called with (0, total) first, then (1, 0) per file;
+    `render`: set each file's `Result.rendered` (kept in the cache, replayed from it).
     """
     state = RunState()
     if stdin is not None:
         path = Path(stdin_filename) if stdin_filename else None
         yield lint_file(path, resolver, state, data=stdin, display=stdin_filename or STDIN)
-    the_run = _Run(resolver, cache, jobs, split, progress)
+    the_run = _Run(resolver, cache, jobs, split, progress, render)
     the_run.state = state
     surveyed = the_run.survey(files)
     the_run.check_entries(surveyed)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from postlint import cache as cache_module
 from postlint import runner as runner_module
 from postlint.cli import cli
 
@@ -53,7 +54,7 @@ def check(*args: str) -> tuple[int, str, str]:
 
 
 def entries(folder: Path) -> list[Path]:
-    return sorted(p for p in (folder / "v1").rglob("*") if p.is_file())
+    return sorted(p for p in (folder / f"v{cache_module.FORMAT}").rglob("*") if p.is_file())
 
 
 EXPECTED = """\
