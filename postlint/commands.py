@@ -106,49 +106,10 @@ def cli() -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help="Keep the result cache here (default: .postlint_cache/ beside the config).",
 )
-def check(
-    paths: tuple[str, ...],
-    config_path: Path | None,
-    output_format: str,
-    fail_on: str | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    platforms: tuple[str, ...],
-    stdin_filename: str | None,
-    statistics: bool,
-    fix: bool,
-    unsafe_fixes: bool,
-    diff: bool,
-    exit_zero: bool,
-    force_exclude: bool,
-    quiet: bool,
-    color: str,
-    jobs: int | None,
-    no_cache: bool,
-    cache_dir: Path | None,
-) -> None:
+def check(**options: Any) -> None:
     """Lint drafts in PATHS (files or folders; `-` reads standard input)."""
-    lint(
-        paths,
-        config_path,
-        output_format,
-        fail_on,
-        select,
-        ignore,
-        platforms,
-        stdin_filename,
-        statistics,
-        fix,
-        unsafe_fixes,
-        diff,
-        exit_zero,
-        force_exclude,
-        quiet,
-        color,
-        jobs,
-        no_cache,
-        cache_dir,
-    )
+    # the options are `lint`'s parameters by name (the fast path in postlint.cli calls it too)
+    lint(**options)
 
 
 def _resolver(config_path: Path | None) -> Any:

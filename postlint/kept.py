@@ -31,6 +31,7 @@ import atexit
 import marshal
 import os
 import sys
+import threading
 import types
 import zlib
 from collections.abc import Callable
@@ -93,14 +94,7 @@ class Store:
         return os.path.join(folder(), f"{self.name}.bin")
 
     def _load(self) -> dict[Any, Any]:
-        try:
-            with open(self.path(), "rb") as fh:
-                data = fh.read()
-            if zlib.crc32(data[4:]) != int.from_bytes(data[:4], "little"):
-                return {}
-            values = marshal.loads(data[4:])
-        except (OSError, ValueError, EOFError, TypeError):
-            return {}
+        values = read_checked(self.path())
         if not isinstance(values, dict) or not all(map(self.valid, values.values())):
             return {}
         return values
@@ -110,16 +104,33 @@ class Store:
         if not self._grown or self._values is None:
             return
         self._grown = False
-        path = self.path()
-        try:
-            payload = marshal.dumps(self._values)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            tmp = f"{path}.{os.getpid()}.tmp"
-            with open(tmp, "wb") as fh:
-                fh.write(zlib.crc32(payload).to_bytes(4, "little") + payload)
-            os.replace(tmp, path)
-        except (OSError, ValueError):
-            pass
+        write_checked(self.path(), self._values)
+
+
+def read_checked(path: str) -> Any:
+    """The value `write_checked` wrote to `path`, or None (missing, damaged, unreadable)."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+        if zlib.crc32(data[4:]) != int.from_bytes(data[:4], "little"):
+            return None
+        return marshal.loads(data[4:])
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+
+
+def write_checked(path: str, value: Any) -> None:
+    """Write `value` (marshal data after its crc32) to `path` atomically: a temporary file
+    renamed into place. A read-only home, or a value marshal cannot write, keeps nothing."""
+    try:
+        payload = marshal.dumps(value)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+        with open(tmp, "wb") as fh:
+            fh.write(zlib.crc32(payload).to_bytes(4, "little") + payload)
+        os.replace(tmp, path)
+    except (OSError, ValueError):
+        pass
 
 
 # --------------------------------------------------------------------------- dataclasses

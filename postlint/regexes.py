@@ -14,7 +14,6 @@ Set `POSTLINT_PATTERN_CACHE=0` to compile every pattern every time.
 
 from __future__ import annotations
 
-import marshal
 import os
 import sys
 import threading
@@ -23,6 +22,8 @@ from collections.abc import Callable
 from typing import Any
 
 import regex
+
+from postlint.kept import read_checked, write_checked
 
 _lock = threading.Lock()
 #: compiled in this process, by key and flags: a pattern asked for again (a kind that
@@ -49,14 +50,7 @@ def _path(pattern: str, flags: int) -> str:
 def _read(path: str, pattern: str, flags: int) -> tuple[Any, ...] | None:
     """The kept program of (`pattern`, `flags`), or None (none yet, damaged, another)."""
     # `pattern` is the key: the pattern itself, or a built pattern's name and stamp
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-        if zlib.crc32(data[4:]) != int.from_bytes(data[:4], "little"):
-            return None
-        kept = marshal.loads(data[4:])
-    except (OSError, ValueError, EOFError, TypeError):
-        return None
+    kept = read_checked(path)
     if (
         isinstance(kept, tuple)
         and len(kept) == 3
@@ -69,16 +63,8 @@ def _read(path: str, pattern: str, flags: int) -> tuple[Any, ...] | None:
 
 
 def _write(path: str, pattern: str, flags: int, args: tuple[Any, ...]) -> None:
-    """Keep a program (atomically: a temporary file renamed into place)."""
-    try:
-        payload = marshal.dumps((pattern, flags, args))
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
-        with open(tmp, "wb") as fh:
-            fh.write(zlib.crc32(payload).to_bytes(4, "little") + payload)
-        os.replace(tmp, path)
-    except (OSError, ValueError):
-        pass  # a read-only home, or a value marshal cannot write: compile next time too
+    """Keep a program (atomically; a read-only home keeps nothing: compile next time)."""
+    write_checked(path, (pattern, flags, args))
 
 
 def purge() -> None:
