@@ -13,6 +13,7 @@ Fast at every scale (see the README's Performance section):
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 from collections import deque
@@ -471,18 +472,24 @@ class _Run:
         kept = 0
         for path in paths:
             file = _File(path, display_path(path))
-            try:
-                file.size = os.stat(path).st_size
-            except OSError:
-                file.size = -1
-            if (
-                self.cache is not None
-                and file.size >= 0
-                and file.size <= self.config(file).drafts.max_file_size
-            ):
+            if self.cache is None:
                 try:
-                    data = path.read_bytes()
+                    file.size = os.stat(path).st_size
                 except OSError:
+                    file.size = -1
+            else:
+                # one open for the size and the bytes (a stat, then a read, cost two
+                # look-ups of the path per file on a re-run that does little else)
+                data = None
+                try:
+                    with open(path, "rb") as fh:
+                        file.size = os.fstat(fh.fileno()).st_size
+                        if file.size <= self.config(file).drafts.max_file_size:
+                            data = fh.read()
+                except OSError:
+                    if file.size < 0:  # could not be opened: as a failed stat says
+                        with contextlib.suppress(OSError):
+                            file.size = os.stat(path).st_size
                     data = None
                 if data is not None:
                     file.digest = hashlib.sha256(data).hexdigest()
