@@ -61,18 +61,27 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 def postlint_in_fresh_python(
-    args: list[str], cwd: Path, after: str = ""
+    args: list[str], cwd: Path, after: str = "", env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run `postlint ARGS` in a fresh interpreter (so `sys.modules` starts empty), then the
-    code `after` there (to print what the run imported)."""
+    """Run `postlint ARGS` in a fresh interpreter (so `sys.modules` starts empty) through
+    its entry point, `postlint.cli.main`, as the console script does; then the code
+    `after` there (to print what the run imported), which finds postlint's exit code in
+    `postlint_exit` (the process exits 0 unless `after` exits otherwise)."""
     code = (
         "import sys\n"
-        "from postlint.cli import cli\n"
+        "from postlint.cli import main\n"
+        "sys.argv = ['postlint', *sys.argv[1:]]\n"
+        "postlint_exit = 0\n"
         "try:\n"
-        f"    cli.main({args!r}, standalone_mode=False)\n"
-        "except SystemExit:\n"
-        "    pass\n"
+        "    main()\n"
+        "except SystemExit as exc:\n"
+        "    postlint_exit = exc.code\n"
     ) + after
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, check=False
+        [sys.executable, "-c", code, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )

@@ -13,18 +13,8 @@ import pytest
 
 from postlint import cli as cli_module
 from postlint.commands import cli
+from tests.conftest import postlint_in_fresh_python
 
-FAST = """
-import sys
-from postlint.cli import main
-sys.argv = ["postlint", *sys.argv[1:]]
-try:
-    main()
-except SystemExit as exc:
-    code = exc.code
-print("click imported:", "click" in sys.modules, file=sys.stderr)
-sys.exit(code)
-"""
 CLICK = """
 import sys
 from postlint.commands import cli
@@ -33,14 +23,28 @@ cli(prog_name="postlint")
 """
 
 
-def _run(code: str, args: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, str, str]:
+def _click(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, str, str]:
+    """Through the click group itself."""
     done = subprocess.run(
-        [sys.executable, "-c", code, *args],
+        [sys.executable, "-c", CLICK, *args],
         cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
         check=False,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+def _fast(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, str, str]:
+    """Through `postlint.cli.main`, as the console script runs; stderr ends with whether
+    click got imported."""
+    done = postlint_in_fresh_python(
+        args,
+        cwd,
+        "print('click imported:', 'click' in sys.modules, file=sys.stderr)\n"
+        "sys.exit(postlint_exit)\n",
+        env,
     )
     return done.returncode, done.stdout, done.stderr
 
@@ -109,17 +113,17 @@ def test_the_fast_path_prints_and_exits_as_click_does(
 ) -> None:
     environ = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
     environ.update(env)
-    code, out, err = _run(FAST, args, drafts, environ)
+    code, out, err = _fast(args, drafts, environ)
     err, imported = err.rsplit("click imported: ", 1)
     # click.echo prints notices and errors, click.style colours
     assert imported == ("True\n" if err or env else "False\n")
-    assert (code, out, err) == _run(CLICK, args, drafts, environ)
+    assert (code, out, err) == _click(args, drafts, environ)
     assert code in (0, 1, 2)
 
 
 def test_other_command_lines_go_to_click(drafts: Path) -> None:
-    code, out, err = _run(FAST, ["-f", "concise", "--no-cache", "a.txt"], drafts, dict(os.environ))
+    code, out, err = _fast(["-f", "concise", "--no-cache", "a.txt"], drafts, dict(os.environ))
     assert err.endswith("click imported: True\n")
-    assert (code, out) == _run(
-        CLICK, ["-f", "concise", "--no-cache", "a.txt"], drafts, dict(os.environ)
+    assert (code, out) == _click(
+        ["-f", "concise", "--no-cache", "a.txt"], drafts, dict(os.environ)
     )[:2]

@@ -3,9 +3,9 @@ import nothing the enabled rules do not need (cold start is most of a single-dra
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.conftest import postlint_in_fresh_python
 
 #: never needed to lint a plain-text draft with the default packs, or to print the version
 #: (`json` is: the humour rule's model has a JSON header)
@@ -35,22 +35,10 @@ HEAVY = (
 #: `--version` needs none of the linting machinery either
 LINTING = ("regex", "tomllib", "postlint.config", "postlint.kinds", "postlint.drafts")
 
-PROBE = """
-import sys
-from postlint.cli import main
-sys.argv = ["postlint", *sys.argv[1:]]
-try:
-    main()
-except SystemExit as exc:
-    code = exc.code
-print(sorted(sys.modules), file=sys.stderr)
-sys.exit(code)
-"""
-
 
 def loaded(args: list[str], cwd: Path) -> tuple[int, set[str]]:
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, cwd=cwd, check=False
+    done = postlint_in_fresh_python(
+        args, cwd, "print(sorted(sys.modules), file=sys.stderr)\nsys.exit(postlint_exit)\n"
     )
     last = done.stderr.strip().splitlines()[-1]
     return done.returncode, set(eval(last))  # a list literal printed above
