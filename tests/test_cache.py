@@ -37,6 +37,11 @@ CONFIG = 'packs = ["./marker-pack"]\nextends = ["marker-pack"]\nselect = ["dupli
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
+    return make_project(tmp_path)
+
+
+def make_project(tmp_path: Path) -> Path:
+    """A config with the marker rule and three drafts (two with a marker) in `drafts/`."""
     (tmp_path / "marker-pack").mkdir()
     (tmp_path / "marker-pack" / "marker.toml").write_text(MARKER_RULE, encoding="utf-8")
     (tmp_path / "postlint.toml").write_text(CONFIG, encoding="utf-8")

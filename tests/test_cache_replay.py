@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from postlint import cache as cache_module
 from postlint.cli import cli
-from tests.test_cache import CONFIG, MARKER_RULE
+from tests.test_cache import MARKER_RULE, make_project
 
 
 @pytest.fixture
@@ -20,14 +20,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
-    (tmp_path / "marker-pack").mkdir()
-    (tmp_path / "marker-pack" / "marker.toml").write_text(MARKER_RULE, encoding="utf-8")
-    (tmp_path / "postlint.toml").write_text(CONFIG, encoding="utf-8")
-    drafts = tmp_path / "drafts"
-    drafts.mkdir()
-    (drafts / "a.txt").write_text("Summer menu is here ZQXMARK\n", encoding="utf-8")
-    (drafts / "b.md").write_text("---\nplatform: x\n---\nSummer menu is here ZQXMARK\n")
-    (drafts / "c.txt").write_text("Nothing to see\n", encoding="utf-8")
+    drafts = make_project(tmp_path) / "drafts"
     (drafts / "d.txt").write_text("Wide 🎉 emoji then ZQXMARK, and ZQXMARK\n", encoding="utf-8")
     rows = "".join(f"{i},post {i} ZQXMARK\n" for i in range(5))
     (drafts / "e.csv").write_text("id,text\n" + rows, encoding="utf-8")
