@@ -199,6 +199,11 @@ def test_scheduled_in_past_message(project: Path, monkeypatch: pytest.MonkeyPatc
         ("sunset", None),  # one word
         ("instagood", None),  # not English words
         ("xkcdqwrt", None),
+        ("foodie", None),  # a word of the rarer list, not foo|die
+        ("melanin", None),  # not mel|an|in
+        ("likeaboss", ("like", "a", "boss")),
+        ("sonoma", None),  # so|nom|a: a rare three-letter word, and "a" cannot end it
+        ("donthate", None),  # do|nth|ate
     ],
 )
 def test_hashtags_split_only_when_reliable(letters: str, words: tuple[str, ...] | None) -> None:

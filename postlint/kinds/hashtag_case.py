@@ -30,6 +30,43 @@ _TAG = re.compile(r"([a-z]+)([0-9]*)")
 _BEST = 6
 #: the extra cost of reading a word of the list with an "s" added (about 1 in 30)
 _PLURAL_COST = math.log(30)
+#: the only words of one or two letters a split may use: the list also has abbreviations and
+#: fragments (st, de, ii), which read a place name as so|nom|a
+_SHORT = frozenset(
+    [
+        "a",
+        "i",
+        "am",
+        "an",
+        "as",
+        "at",
+        "be",
+        "by",
+        "do",
+        "go",
+        "he",
+        "if",
+        "in",
+        "is",
+        "it",
+        "me",
+        "my",
+        "no",
+        "of",
+        "oh",
+        "ok",
+        "on",
+        "or",
+        "so",
+        "to",
+        "up",
+        "us",
+        "we",
+    ]
+)
+#: a word of three letters must be this frequent at least (rank): the list's rare ones (nth,
+#: mos, nom) are seldom what a hashtag means
+_SHORT_RANK = 10_000
 
 
 @dataclass(frozen=True)
@@ -119,6 +156,41 @@ def splits(letters: str, size: int = 40_000) -> list[tuple[float, tuple[str, ...
     return best[-1]
 
 
+@cache
+def _rare_words() -> frozenset[str]:
+    """The rest of the word list (en-rare.txt): words too rare to split with, but words."""
+    import os
+
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open(os.path.join(here, "data", "words", "en-rare.txt"), encoding="utf-8") as fh:
+        return frozenset(fh.read().split())
+
+
+def _one_word(letters: str) -> bool:
+    """Whether `letters` is a word of the rarer part of the list, or its plural: #foodie and
+    #melanin are words the split list lacks, not foo|die and mel|an|in."""
+    rare = _rare_words()
+    return letters in rare or (letters.endswith("s") and letters[:-1] in rare)
+
+
+def _plausible(words: tuple[str, ...], size: int) -> bool:
+    """Whether every word of a split could be meant: short words are common ones, and "a" or
+    "i" does not end it (#sonoma is not so|nom|a, #donthate not do|nth|ate)."""
+    if words[-1] in ("a", "i"):
+        return False
+    costs = _costs(size)
+    limit = math.log(_SHORT_RANK * math.log(size)) if size > 1 else math.inf
+    for word in words:
+        if len(word) <= 2:
+            if word not in _SHORT:
+                return False
+        elif len(word) == 3:
+            cost = costs.get(word)
+            if cost is None or cost > limit:
+                return False
+    return True
+
+
 def _bounds(words: tuple[str, ...]) -> frozenset[int]:
     out, pos = set(), 0
     for w in words[:-1]:
@@ -141,6 +213,8 @@ def _reliable_split(
         return None
     cost, words = found[0]
     if not 2 <= len(words) <= max_words:
+        return None
+    if not _plausible(words, vocabulary) or _one_word(letters):
         return None
     bounds = _bounds(words)
     limit = math.log(margin)
