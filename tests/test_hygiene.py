@@ -263,3 +263,19 @@ def test_the_default_packs_minus_nlp_rules_never_import_spacy(tmp_path: Path) ->
         "handle-syntax",
         "link-in-caption",
     }
+
+
+def test_rare_words_answer_the_same_searched_or_from_the_set() -> None:
+    """The first look-ups search en-rare.txt's text, later ones a set: the same answers, for
+    the file's first and last words too, and no word found inside another."""
+    path = Path(hashtag_case.__file__).parent.parent / "data" / "words" / "en-rare.txt"
+    words = path.read_text(encoding="utf-8").split()
+    asked = [words[0], words[-1], words[len(words) // 2], "foodie", "oodie", "foodi", "sunset"]
+    searched = hashtag_case._RareWords()
+    answers = [w in searched for w in asked]
+    assert searched._set is None  # all searched
+    from_set = hashtag_case._RareWords()
+    from_set.SEARCHES = 0
+    assert [w in from_set for w in asked] == answers
+    assert from_set._set is not None
+    assert answers == [True, True, True, True, False, False, False]

@@ -156,21 +156,42 @@ def splits(letters: str, size: int = 40_000) -> list[tuple[float, tuple[str, ...
     return best[-1]
 
 
-@cache
-def _rare_words() -> frozenset[str]:
-    """The rest of the word list (en-rare.txt): words too rare to split with, but words."""
-    import os
+class _RareWords:
+    """The rest of the word list (en-rare.txt): words too rare to split with, but words.
+    The first look-ups search the file's text (a one-draft run asks once or twice); later
+    ones use a set, built once (about 10 ms)."""
 
-    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    with open(os.path.join(here, "data", "words", "en-rare.txt"), encoding="utf-8") as fh:
-        return frozenset(fh.read().split())
+    SEARCHES = 256
+
+    def __init__(self) -> None:
+        self._text: str | None = None
+        self._set: frozenset[str] | None = None
+        self._asked = 0
+
+    def __contains__(self, word: str) -> bool:
+        if self._set is not None:
+            return word in self._set
+        if self._text is None:
+            import os
+
+            here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+            path = os.path.join(here, "data", "words", "en-rare.txt")
+            with open(path, encoding="utf-8") as fh:
+                self._text = "\n" + fh.read()
+        self._asked += 1
+        if self._asked > self.SEARCHES:
+            self._set = frozenset(self._text.split())
+            return word in self._set
+        return f"\n{word}\n" in self._text
+
+
+_rare = _RareWords()
 
 
 def _one_word(letters: str) -> bool:
     """Whether `letters` is a word of the rarer part of the list, or its plural: #foodie and
     #melanin are words the split list lacks, not foo|die and mel|an|in."""
-    rare = _rare_words()
-    return letters in rare or (letters.endswith("s") and letters[:-1] in rare)
+    return letters in _rare or (letters.endswith("s") and letters[:-1] in _rare)
 
 
 def _plausible(words: tuple[str, ...], size: int) -> bool:
