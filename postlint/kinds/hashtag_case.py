@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -53,9 +55,10 @@ class Options:
 
 
 @cache
-def _costs(size: int) -> dict[str, float]:
-    """Word → cost (log of its frequency rank, scaled as in Zipf's law); kept across runs
-    by the word list's size and time (postlint.kept: reading the dict beats building it)."""
+def _costs(size: int) -> WordCosts:
+    """Word → cost (log of its frequency rank, scaled as in Zipf's law); the sorted list is
+    kept across runs by the word list's size and time (postlint.kept: reading it beats
+    building it)."""
     import os
 
     from postlint import kept
@@ -66,27 +69,91 @@ def _costs(size: int) -> dict[str, float]:
     try:
         st = os.stat(path)
     except OSError:
-        return _build_costs(path, size)  # the error it gives
+        return WordCosts(_build_costs(path, size))  # the error it gives
     stamp = f"{size}:{st.st_size}:{st.st_mtime_ns}"
-    return kept.built("word-costs", stamp, lambda: _build_costs(path, size))
+    packed = kept.built("word-costs", stamp, lambda: _build_costs(path, size), WordCosts.is_packed)
+    return WordCosts(packed)
 
 
-def _build_costs(path: str, size: int) -> dict[str, float]:
+#: (words in the list, longest word, the words sorted and joined by newlines, the rank of
+#: each sorted word as an array("I"))
+Packed = tuple[int, int, str, bytes]
+
+
+def _build_costs(path: str, size: int) -> Packed:
     with open(path, encoding="utf-8") as fh:
         text = fh.read()
     words = text.split()[:size]
-    scale = math.log(len(words))
-    # log((rank + 1) * scale) for every word, looped in C: this runs on a cold start that
-    # meets a hashtag with no kept copy
-    costs = map(math.log, map(scale.__mul__, range(1, len(words) + 1)))
-    return dict(zip(words, costs, strict=True))
+    # a word listed twice has its last rank (as a dict built in list order has it)
+    ranks = dict(zip(words, range(1, len(words) + 1), strict=True))
+    ordered = sorted(ranks)
+    longest = max(map(len, ordered), default=0)
+    return len(words), longest, "\n".join(ordered), array("I", map(ranks.__getitem__, ordered)).tobytes()
+
+
+class WordCosts:
+    """The cost of each word of the list: log(rank × scale), scale = log(words in the list).
+
+    A one-draft run looks up a few hundred slices of its hashtags, so reading the sorted
+    word list (one string, split) and bisecting it beats loading, or building, a dict of
+    40,000 costs; after `DICT_AFTER` look-ups (a big export) the dict is built, once.
+    Either way a cost is the same float: `math.log(scale * rank)`."""
+
+    DICT_AFTER = 5_000
+
+    def __init__(self, packed: Packed) -> None:
+        count, self.longest, joined, ranks = packed
+        self._scale = math.log(count)
+        if count:
+            math.log(self._scale)  # the first word's cost: a list of one word has none
+        self._words = joined.split("\n") if joined else []
+        self._ranks = array("I")
+        self._ranks.frombytes(ranks)
+        self._left = self.DICT_AFTER
+        self._costs: dict[str, float] | None = None
+
+    @staticmethod
+    def is_packed(value: object) -> bool:
+        """Whether `value` (read from a kept file) is what `_build_costs` returns."""
+        if not (
+            isinstance(value, tuple)
+            and len(value) == 4
+            and all(isinstance(v, int) for v in value[:2])
+            and isinstance(value[2], str)
+            and isinstance(value[3], bytes)
+        ):
+            return False
+        words = value[2].count("\n") + 1 if value[2] else 0
+        return len(value[3]) == words * array("I").itemsize
+
+    def get(self, word: str, default: float | None = None) -> float | None:
+        if self._costs is None:
+            self._left -= 1
+            if self._left >= 0:
+                words = self._words
+                i = bisect_left(words, word)
+                if i < len(words) and words[i] == word:
+                    return math.log(self._scale * self._ranks[i])
+                return default
+            costs = map(math.log, map(self._scale.__mul__, self._ranks))
+            self._costs = dict(zip(self._words, costs, strict=True))
+        return self._costs.get(word, default)
+
+    def __contains__(self, word: str) -> bool:
+        return self.get(word) is not None
+
+    def __getitem__(self, word: str) -> float:
+        cost = self.get(word)
+        if cost is None:
+            raise KeyError(word)
+        return cost
 
 
 @cache
 def _longest(size: int) -> int:
     """The longest word `splits` can find: at most 24 letters, and no longer than the
     longest word of the list plus a plural "s" (so shorter slices are all it looks up)."""
-    return min(24, max(map(len, _costs(size)), default=0) + 1)
+    return min(24, _costs(size).longest + 1)
 
 
 def splits(letters: str, size: int = 40_000) -> list[tuple[float, tuple[str, ...]]]:
