@@ -88,7 +88,12 @@ def _build_costs(path: str, size: int) -> Packed:
     ranks = dict(zip(words, range(1, len(words) + 1), strict=True))
     ordered = sorted(ranks)
     longest = max(map(len, ordered), default=0)
-    return len(words), longest, "\n".join(ordered), array("I", map(ranks.__getitem__, ordered)).tobytes()
+    return (
+        len(words),
+        longest,
+        "\n".join(ordered),
+        array("I", map(ranks.__getitem__, ordered)).tobytes(),
+    )
 
 
 class WordCosts:
