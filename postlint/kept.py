@@ -61,12 +61,20 @@ class Store:
     """One kept dict, `NAME.bin`: loaded on first use, written back at exit if it grew.
 
     `valid(value)` checks each value read from the file (a foreign file is ignored);
-    `limit` bounds the entries (past it the store starts again empty)."""
+    `limit` bounds the entries (past it the store starts again empty); `live(key)`, when
+    given, says which entries are still worth writing back."""
 
-    def __init__(self, name: str, valid: Callable[[Any], bool], limit: int = 4096) -> None:
+    def __init__(
+        self,
+        name: str,
+        valid: Callable[[Any], bool],
+        limit: int = 4096,
+        live: Callable[[Any], bool] | None = None,
+    ) -> None:
         self.name = name
         self.valid = valid
         self.limit = limit
+        self.live = live
         self._values: dict[Any, Any] | None = None
         self._grown = False
 
@@ -105,6 +113,8 @@ class Store:
         if not self._grown or self._values is None:
             return
         self._grown = False
+        if self.live is not None:
+            self._values = {k: v for k, v in self._values.items() if self.live(k)}
         write_checked(self.path(), self._values)
 
 
@@ -210,7 +220,9 @@ def _is_parsed(value: Any) -> bool:
     )
 
 
-_toml = Store("toml", _is_parsed, limit=1024)
+#: a file that no longer exists (a test's or a deleted project's) is not written back: every
+#: run reads the whole store
+_toml = Store("toml", _is_parsed, limit=1024, live=os.path.isfile)
 
 
 def toml_file(path: Path) -> dict[str, Any]:

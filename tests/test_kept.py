@@ -249,3 +249,15 @@ def test_the_kept_word_costs_are_the_costs_of_the_list(
     costs = hashtag_case._costs(size)
     assert {w: costs.get(w) for w in words} == expected
     hashtag_case._costs.cache_clear()
+
+
+def test_the_toml_store_forgets_files_that_are_gone(home: Path, tmp_path: Path) -> None:
+    kept_file, gone_file = tmp_path / "kept.toml", tmp_path / "gone.toml"
+    for path in (kept_file, gone_file):
+        path.write_text(RULE)
+        kept.toml_file(path)
+    gone_file.unlink()
+    kept._toml.save()
+    kept._toml._values = None  # as a new process: from the file
+    assert kept._toml.get(os.path.abspath(kept_file)) is not None
+    assert kept._toml.get(os.path.abspath(gone_file)) is None

@@ -114,22 +114,22 @@ class WordCosts:
         self._words = joined.split("\n") if joined else []
         self._ranks = array("I")
         self._ranks.frombytes(ranks)
+        if len(self._ranks) != len(self._words):
+            raise ValueError("word costs: a rank for each word")  # never from _build_costs
         self._left = self.DICT_AFTER
         self._costs: dict[str, float] | None = None
 
     @staticmethod
     def is_packed(value: object) -> bool:
-        """Whether `value` (read from a kept file) is what `_build_costs` returns."""
-        if not (
+        """Whether `value` (read from a kept file) has the shape `_build_costs` returns."""
+        return (
             isinstance(value, tuple)
             and len(value) == 4
             and all(isinstance(v, int) for v in value[:2])
             and isinstance(value[2], str)
             and isinstance(value[3], bytes)
-        ):
-            return False
-        words = value[2].count("\n") + 1 if value[2] else 0
-        return len(value[3]) == words * array("I").itemsize
+            and len(value[3]) % array("I").itemsize == 0
+        )
 
     def get(self, word: str, default: float | None = None) -> float | None:
         if self._costs is None:
