@@ -243,6 +243,8 @@ def test_the_kept_word_costs_are_the_costs_of_the_list(
         assert got == expected
         assert [costs.get(w) for w in asked] == [expected.get(w) for w in asked]
         assert costs.longest == max(map(len, expected))
+        assert hashtag_case._longest(size) == min(24, costs.longest + 1)
+        hashtag_case._longest.cache_clear()
     assert len(list((home / "postlint" / "kept").rglob("word-costs-*.bin"))) == 1
     hashtag_case._costs.cache_clear()
     monkeypatch.setenv("POSTLINT_STARTUP_CACHE", "0")

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from array import array
-from bisect import bisect_left
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -75,74 +74,106 @@ def _costs(size: int) -> WordCosts:
     return WordCosts(packed)
 
 
-#: (words in the list, longest word, the words sorted and joined by newlines, the rank of
-#: each sorted word as an array("I"))
-Packed = tuple[int, int, str, bytes]
+#: (words in the list, the machine's byte order, per word length: the words of that
+#: length sorted and joined, and their ranks in the list as an array("I"))
+Packed = tuple[int, str, tuple[str, ...], tuple[bytes, ...]]
 
 
 def _build_costs(path: str, size: int) -> Packed:
+    from array import array
+
     with open(path, encoding="utf-8") as fh:
         text = fh.read()
     words = text.split()[:size]
     # a word listed twice has its last rank (as a dict built in list order has it)
     ranks = dict(zip(words, range(1, len(words) + 1), strict=True))
-    ordered = sorted(ranks)
-    longest = max(map(len, ordered), default=0)
+    by_length: list[list[str]] = [[] for _ in range(max(map(len, ranks), default=0) + 1)]
+    for word in sorted(ranks):
+        by_length[len(word)].append(word)
     return (
         len(words),
-        longest,
-        "\n".join(ordered),
-        array("I", map(ranks.__getitem__, ordered)).tobytes(),
+        sys.byteorder,
+        tuple("".join(same) for same in by_length),
+        tuple(array("I", map(ranks.__getitem__, same)).tobytes() for same in by_length),
     )
+
+
+#: the size of a rank (a C unsigned int, read with memoryview.cast("I"))
+_RANK_SIZE = memoryview(b"").cast("I").itemsize
 
 
 class WordCosts:
     """The cost of each word of the list: log(rank × scale), scale = log(words in the list).
 
-    A one-draft run looks up a few hundred slices of its hashtags, so reading the sorted
-    word list (one string, split) and bisecting it beats loading, or building, a dict of
-    40,000 costs; after `DICT_AFTER` look-ups (a big export) the dict is built, once.
-    Either way a cost is the same float: `math.log(scale * rank)`."""
+    A one-draft run looks up a few hundred slices of its hashtags, so bisecting the words
+    of the slice's length, sorted and kept as one string (the words at fixed offsets),
+    beats reading, splitting or building 40,000 words or their costs; after `DICT_AFTER`
+    look-ups (a big export) a dict of all the costs is built, once. Either way a cost is
+    the same float: `math.log(scale * rank)`."""
 
     DICT_AFTER = 5_000
 
     def __init__(self, packed: Packed) -> None:
-        count, self.longest, joined, ranks = packed
+        count, _, self._blocks, ranks = packed
         self._scale = math.log(count)
         if count:
             math.log(self._scale)  # the first word's cost: a list of one word has none
-        self._words = joined.split("\n") if joined else []
-        self._ranks = array("I")
-        self._ranks.frombytes(ranks)
-        if len(self._ranks) != len(self._words):
-            raise ValueError("word costs: a rank for each word")  # never from _build_costs
+        self._ranks = tuple(memoryview(r).cast("I") for r in ranks)
+        #: the longest word of the list
+        self.longest = len(self._blocks) - 1 if self._blocks else 0
         self._left = self.DICT_AFTER
         self._costs: dict[str, float] | None = None
 
     @staticmethod
     def is_packed(value: object) -> bool:
-        """Whether `value` (read from a kept file) has the shape `_build_costs` returns."""
+        """Whether `value` (read from a kept file) is what `_build_costs` returns here."""
+        if not (isinstance(value, tuple) and len(value) == 4 and value[1] == sys.byteorder):
+            return False
+        count, _, blocks, ranks = value
         return (
-            isinstance(value, tuple)
-            and len(value) == 4
-            and all(isinstance(v, int) for v in value[:2])
-            and isinstance(value[2], str)
-            and isinstance(value[3], bytes)
-            and len(value[3]) % array("I").itemsize == 0
+            isinstance(count, int)
+            and isinstance(blocks, tuple)
+            and isinstance(ranks, tuple)
+            and len(blocks) == len(ranks)
+            and all(
+                isinstance(block, str)
+                and isinstance(rank, bytes)
+                and len(block) * _RANK_SIZE == len(rank) * max(width, 1)
+                for width, (block, rank) in enumerate(zip(blocks, ranks, strict=True))
+            )
         )
 
     def get(self, word: str, default: float | None = None) -> float | None:
-        if self._costs is None:
-            self._left -= 1
-            if self._left >= 0:
-                words = self._words
-                i = bisect_left(words, word)
-                if i < len(words) and words[i] == word:
-                    return math.log(self._scale * self._ranks[i])
-                return default
-            costs = map(math.log, map(self._scale.__mul__, self._ranks))
-            self._costs = dict(zip(self._words, costs, strict=True))
-        return self._costs.get(word, default)
+        if self._costs is not None:
+            return self._costs.get(word, default)
+        self._left -= 1
+        if self._left < 0:
+            self._costs = self._all()
+            return self._costs.get(word, default)
+        width = len(word)
+        if not 0 < width < len(self._blocks):
+            return default
+        block = self._blocks[width]
+        lo, hi = 0, len(block) // width
+        while lo < hi:  # bisection over the words of this width, `width` letters apart
+            mid = (lo + hi) // 2
+            probe = block[mid * width : mid * width + width]
+            if probe < word:
+                lo = mid + 1
+            elif probe > word:
+                hi = mid
+            else:
+                return math.log(self._scale * self._ranks[width][mid])
+        return default
+
+    def _all(self) -> dict[str, float]:
+        costs: dict[str, float] = {}
+        for width, block in enumerate(self._blocks):
+            if width:
+                words = (block[i : i + width] for i in range(0, len(block), width))
+                ranks = map(self._scale.__mul__, self._ranks[width])
+                costs.update(zip(words, map(math.log, ranks), strict=True))
+        return costs
 
     def __contains__(self, word: str) -> bool:
         return self.get(word) is not None
