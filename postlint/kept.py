@@ -28,11 +28,11 @@ Set `POSTLINT_STARTUP_CACHE=0` to keep nothing.
 
 from __future__ import annotations
 
+import _thread
 import atexit
 import marshal
 import os
 import sys
-import threading
 import types
 import zlib
 from collections.abc import Callable
@@ -136,7 +136,7 @@ def write_checked(path: str, value: Any) -> None:
     try:
         payload = marshal.dumps(value)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+        tmp = f"{path}.{os.getpid()}.{_thread.get_ident()}.tmp"
         with open(tmp, "wb") as fh:
             fh.write(zlib.crc32(payload).to_bytes(4, "little") + payload)
         os.replace(tmp, path)

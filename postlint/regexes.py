@@ -29,9 +29,9 @@ Set `POSTLINT_PATTERN_CACHE=0` to compile every pattern every time (and import `
 
 from __future__ import annotations
 
+import _thread
 import os
 import sys
-import threading
 import zlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -52,7 +52,7 @@ VERSION1 = V1 = 0x100
 VERSION0 = V0 = 0x2000
 FULLCASE = 0x4000
 
-_lock = threading.Lock()
+_lock = _thread.allocate_lock()  # threading.Lock, without importing threading
 #: compiled in this process, by key and flags: a pattern asked for again (a kind that
 #: builds one per post, as `regex`'s own cache allowed) costs a dict look-up, not a file
 _here: dict[tuple[str, int], Any] = {}
