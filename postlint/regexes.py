@@ -83,11 +83,12 @@ def _engine() -> ModuleType:
     alone (see the module's docstring), else the package's after all."""
     global _the_engine
     if _the_engine is None:
-        main = sys.modules.get("regex._main")
-        if main is not None:
-            _the_engine = main._regex
-        else:
-            _the_engine = _engine_alone() or _package()._main._regex
+        with _lock:  # one thread loads it (never called with the lock held)
+            main = sys.modules.get("regex._main")
+            if main is not None:
+                _the_engine = main._regex
+            elif _the_engine is None:
+                _the_engine = _engine_alone() or _package()._main._regex
     return _the_engine
 
 
@@ -103,13 +104,11 @@ def _engine_alone() -> ModuleType | None:
         from importlib.util import module_from_spec
 
         module = module_from_spec(spec)
-        sys.modules["regex._regex"] = module  # what the import system does, in its order
-        try:
-            spec.loader.exec_module(module)
-        except BaseException:
-            del sys.modules["regex._regex"]
-            raise
-        return module
+        spec.loader.exec_module(module)
+        # registered once whole (another thread never sees it half made); an engine some
+        # other import registered meanwhile is the one to use
+        engine: ModuleType = sys.modules.setdefault("regex._regex", module)
+        return engine
     except Exception:
         return None
 
