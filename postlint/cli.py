@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any, NoReturn
 
 from postlint import __version__
-from postlint.errors import PostlintError
+
+#: `typing.TYPE_CHECKING`, without importing `typing` (a tenth of `postlint --version`)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+    from typing import Any, NoReturn
 
 FORMATS = ("text", "concise", "json", "sarif", "github")
 SEVERITY_CHOICES = ("error", "warning", "info")
@@ -51,6 +54,8 @@ def guarded(
     """Run a command, turning errors into one line: user errors exit with their code
     (2), bugs say so and where the traceback is; `reraise` (click's own) pass through.
     `leave(code)` exits: `sys.exit`, or click's `ctx.exit` inside a click command."""
+    from postlint.errors import PostlintError
+
     try:
         return call()
     except PostlintError as exc:
@@ -164,6 +169,8 @@ def lint(
     # `--fix -` prints the fixed draft on stdout (for editors), so problems go to stderr
     stream = sys.stderr if read_stdin and fix and not diff else sys.stdout
     if force_exclude and stdin is not None and stdin_filename:
+        from pathlib import Path
+
         named = Path(stdin_filename)
         if resolver.config_for(named).excluded(named):
             if fix and not diff:  # an editor replaces its buffer with what --fix prints
@@ -296,6 +303,11 @@ def fast_paths(args: list[str]) -> tuple[str, ...] | None:
 
 def main() -> None:
     """Console-script entry point."""
+    if sys.argv[1:] == ["--version"] and "_POSTLINT_COMPLETE" not in os.environ:
+        # what click's version option prints (tests/test_cli_fast.py compares them)
+        sys.stdout.write(f"postlint, version {__version__}\n")
+        sys.stdout.flush()
+        return
     paths = fast_paths(sys.argv[1:])
     if paths is None:
         from postlint.commands import cli

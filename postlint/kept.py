@@ -12,13 +12,14 @@ time. Such parts are kept here (`postlint.regexes` keeps another, compiled patte
 - rule files. `toml_file(path)` reads the file every time (an edited rule file is seen at
   once) and parses it only when its bytes differ from the bytes the kept values were
   parsed from; the caller validates the values as before, so every error is the same.
-- data built from shipped files (`built(name, stamp, build)`): the hashtag word list's
-  costs, a dict of 40,000 words that takes longer to build than to read.
+- data built from shipped files (`built(name, stamp, build)`): the hashtag word list,
+  sorted for look-ups, which takes longer to build than to read (one file per stamp).
 
 Each store is one file (`NAME.bin`: a crc32, then `marshal` data) in a folder named after
 the Python build and postlint's version, read on first use and written back once, at
-exit, when the run added something (atomically: a temporary file renamed into place). A
-missing, damaged or foreign file is ignored and written anew. Results never depend on it.
+exit, when the run added something (atomically: a temporary file renamed into place;
+built data is written when it is built). A missing, damaged or foreign file is ignored
+and written anew. Results never depend on it.
 The cache dir is the user's own, as `__pycache__` is: code read from it is trusted as
 bytecode is.
 
@@ -27,11 +28,11 @@ Set `POSTLINT_STARTUP_CACHE=0` to keep nothing.
 
 from __future__ import annotations
 
+import _thread
 import atexit
 import marshal
 import os
 import sys
-import threading
 import types
 import zlib
 from collections.abc import Callable
@@ -41,7 +42,7 @@ from typing import Any
 from postlint import __version__
 
 #: bump when what a store holds changes shape
-_LAYOUT = 2
+_LAYOUT = 3
 
 
 def enabled() -> bool:
@@ -60,12 +61,20 @@ class Store:
     """One kept dict, `NAME.bin`: loaded on first use, written back at exit if it grew.
 
     `valid(value)` checks each value read from the file (a foreign file is ignored);
-    `limit` bounds the entries (past it the store starts again empty)."""
+    `limit` bounds the entries (past it the store starts again empty); `live(key)`, when
+    given, says which entries are still worth writing back."""
 
-    def __init__(self, name: str, valid: Callable[[Any], bool], limit: int = 4096) -> None:
+    def __init__(
+        self,
+        name: str,
+        valid: Callable[[Any], bool],
+        limit: int = 4096,
+        live: Callable[[Any], bool] | None = None,
+    ) -> None:
         self.name = name
         self.valid = valid
         self.limit = limit
+        self.live = live
         self._values: dict[Any, Any] | None = None
         self._grown = False
 
@@ -104,6 +113,8 @@ class Store:
         if not self._grown or self._values is None:
             return
         self._grown = False
+        if self.live is not None:
+            self._values = {k: v for k, v in self._values.items() if self.live(k)}
         write_checked(self.path(), self._values)
 
 
@@ -125,7 +136,7 @@ def write_checked(path: str, value: Any) -> None:
     try:
         payload = marshal.dumps(value)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+        tmp = f"{path}.{os.getpid()}.{_thread.get_ident()}.tmp"
         with open(tmp, "wb") as fh:
             fh.write(zlib.crc32(payload).to_bytes(4, "little") + payload)
         os.replace(tmp, path)
@@ -175,22 +186,26 @@ def _ours(module_globals: dict[str, Any] | None) -> bool:
 
 # --------------------------------------------------------------------------- built data
 
-_built: dict[str, Store] = {}
 
-
-def built(name: str, stamp: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """`build()`, or the dict it gave before under the same `stamp` (what it is built from:
-    file sizes and times, options), as `postlint.regexes.compile_built` keeps patterns."""
+def built(
+    name: str,
+    stamp: str,
+    build: Callable[[], Any],
+    valid: Callable[[Any], bool] = lambda value: True,
+) -> Any:
+    """`build()`, or the value it gave before under the same `stamp` (what it is built
+    from: file sizes and times, options), as `postlint.regexes.compile_built` keeps
+    patterns. Each stamp has a file of its own (`NAME-CRC.bin`, written as soon as it is
+    built), so a run reads only the value it needs; `valid(value)` checks what is read."""
     if not enabled():
         return build()
-    store = _built.get(name)
-    if store is None:
-        store = _built[name] = Store(name, lambda value: isinstance(value, dict), limit=4)
-    value = store.get(stamp)
-    if value is None:
-        value = build()
-        store.put(stamp, value)
-    return value  # type: ignore[no-any-return]
+    path = os.path.join(folder(), f"{name}-{zlib.crc32(stamp.encode()):08x}.bin")
+    kept = read_checked(path)
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == stamp and valid(kept[1]):
+        return kept[1]
+    value = build()
+    write_checked(path, (stamp, value))
+    return value
 
 
 # --------------------------------------------------------------------------- TOML files
@@ -205,7 +220,9 @@ def _is_parsed(value: Any) -> bool:
     )
 
 
-_toml = Store("toml", _is_parsed, limit=1024)
+#: a file that no longer exists (a test's or a deleted project's) is not written back: every
+#: run reads the whole store
+_toml = Store("toml", _is_parsed, limit=1024, live=os.path.isfile)
 
 
 def toml_file(path: Path) -> dict[str, Any]:

@@ -23,8 +23,6 @@ from itertools import pairwise
 from types import MappingProxyType
 from typing import Any, NamedTuple, TypedDict
 
-import regex
-
 from postlint import regexes
 
 __all__ = [
@@ -155,7 +153,7 @@ def _class_body(chars: Iterable[str]) -> str:
         j = i
         while j + 1 < len(points) and points[j + 1] == points[j] + 1:
             j += 1
-        lo, hi = regex.escape(chr(points[i])), regex.escape(chr(points[j]))
+        lo, hi = regexes.escape(chr(points[i])), regexes.escape(chr(points[j]))
         parts.append(lo if i == j else f"{lo}{hi}" if j == i + 1 else f"{lo}-{hi}")
         i = j + 1
     return "".join(parts)
@@ -177,12 +175,12 @@ def _trie_pattern(words: Iterable[str]) -> str:
     def build(node: dict[str, Any]) -> str:
         leaves = sorted(ch for ch, child in node.items() if ch and child == {"": True})
         branches = [
-            regex.escape(ch) + build(child)
+            regexes.escape(ch) + build(child)
             for ch, child in sorted(node.items())
             if ch and child != {"": True}
         ]
         if len(leaves) == 1:
-            branches.append(regex.escape(leaves[0]))
+            branches.append(regexes.escape(leaves[0]))
         elif leaves:
             branches.append(f"[{_class_body(leaves)}]")
         if not branches:
@@ -657,7 +655,7 @@ def _platform_hashtags(text: str, syntax: str) -> list[tuple[int, int]]:
     elif syntax == "mastodon":
         for m in rx.mastodon.finditer(text):
             name = rx.mastodon_name.match(m.group(1))
-            if name is not None and regex.search(r"\p{Alpha}", name.group()):
+            if name is not None and regexes.compile(r"\p{Alpha}").search(name.group()):
                 found.append((m.start(), m.start(1) + name.end()))
     elif syntax == "bluesky":
         for m in rx.bluesky.finditer(text):
@@ -847,7 +845,7 @@ def _emoji_matcher() -> _EmojiMatcher:
     return _EmojiMatcher(
         candidate=built("candidate"),
         by_first=_ByFirst(stamp, built("has_trie")),
-        simple=built("simple", regex.DOTALL),
+        simple=built("simple", regexes.DOTALL),
     )
 
 
@@ -1106,7 +1104,7 @@ def _range_classes(cfg: TwitterTextConfig) -> tuple[tuple[Any, int], ...] | None
         return None
     by_weight: dict[int, str] = {}
     for lo, hi, w in cfg.ranges:
-        by_weight[w] = by_weight.get(w, "") + f"{regex.escape(chr(lo))}-{regex.escape(chr(hi))}"
+        by_weight[w] = by_weight.get(w, "") + f"{regexes.escape(chr(lo))}-{regexes.escape(chr(hi))}"
     return tuple((regexes.compile(f"[{body}]"), w) for w, body in by_weight.items())
 
 
@@ -1225,7 +1223,7 @@ def _mastodon_mention_regex() -> Any:
     # Mastodon Account::MENTION_RE (platforms.md §1.5): group 1 is the local username.
     return regexes.compile(
         r"(?<![=/\w])@([a-z0-9_]+(?:[.\-]+[a-z0-9_]+)*)(?:@\w+(?:[.\-]+\w+)*)?",
-        regex.IGNORECASE,
+        regexes.IGNORECASE,
     )
 
 
@@ -1419,8 +1417,8 @@ class HandleSyntax(NamedTuple):
 
 def _compiled(where: str, value: str) -> Any:
     try:
-        return regexes.compile(value, regex.V0)
-    except regex.error as exc:
+        return regexes.compile(value, regexes.V0)
+    except regexes.error as exc:
         raise ValueError(f"{where}: not a valid regular expression: {exc}") from None
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from postlint import __version__
 from postlint import cli as cli_module
 from postlint.commands import cli
 from tests.conftest import postlint_in_fresh_python
@@ -127,3 +128,19 @@ def test_other_command_lines_go_to_click(drafts: Path) -> None:
     assert (code, out) == _click(
         ["-f", "concise", "--no-cache", "a.txt"], drafts, dict(os.environ)
     )[:2]
+
+
+def test_version_prints_as_click_does_without_importing_it(tmp_path: Path) -> None:
+    probe = (
+        "print('imported:', sorted(m for m in ('click', 'typing', 'pathlib', 'postlint.errors')"
+        " if m in sys.modules), file=sys.stderr)\nsys.exit(postlint_exit)\n"
+    )
+    done = postlint_in_fresh_python(["--version"], tmp_path, probe, dict(os.environ))
+    assert done.stderr == "imported: []\n"
+    assert (done.returncode, done.stdout, "") == _click(["--version"], tmp_path, dict(os.environ))
+    assert done.stdout == f"postlint, version {__version__}\n"
+    # anything more on the command line is click's to read
+    for args in (["--version", "a.txt"], ["-V"], ["--version", "--help"]):
+        fast = _fast(args, tmp_path, dict(os.environ))
+        assert fast[2].endswith("click imported: True\n")
+        assert (fast[0], fast[1]) == _click(args, tmp_path, dict(os.environ))[:2]

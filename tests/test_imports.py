@@ -3,6 +3,7 @@ import nothing the enabled rules do not need (cold start is most of a single-dra
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from tests.conftest import postlint_in_fresh_python
@@ -36,9 +37,9 @@ HEAVY = (
 LINTING = ("regex", "tomllib", "postlint.config", "postlint.kinds", "postlint.drafts")
 
 
-def loaded(args: list[str], cwd: Path) -> tuple[int, set[str]]:
+def loaded(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[int, set[str]]:
     done = postlint_in_fresh_python(
-        args, cwd, "print(sorted(sys.modules), file=sys.stderr)\nsys.exit(postlint_exit)\n"
+        args, cwd, "print(sorted(sys.modules), file=sys.stderr)\nsys.exit(postlint_exit)\n", env
     )
     last = done.stderr.strip().splitlines()[-1]
     return done.returncode, set(eval(last))  # a list literal printed above
@@ -69,3 +70,24 @@ def test_a_markdown_draft_imports_yaml_only_for_front_matter(tmp_path: Path) -> 
     code, modules = loaded(["--no-cache", "front.md"], tmp_path)
     assert code in (0, 1)
     assert "yaml" in modules
+
+
+def test_a_warm_run_uses_the_regex_engine_without_its_compiler(tmp_path: Path) -> None:
+    """With every pattern's program kept (postlint.regexes), `regex`'s compiler (most of
+    its import) is never loaded: the C engine alone runs the kept programs."""
+    draft = tmp_path / "draft.txt"
+    draft.write_text(
+        "Behind the scenes 😂 swipe to see the before and after Share this with someone "
+        "@user example.org/menu #blessed #travel #motivation #friends #foodie\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env.pop("POSTLINT_PATTERN_CACHE", None)
+    env.pop("POSTLINT_STARTUP_CACHE", None)
+    code, modules = loaded(["--no-cache", "draft.txt"], tmp_path, env)  # keeps the programs
+    assert code == 1
+    assert "regex._main" in modules
+    code, modules = loaded(["--no-cache", "draft.txt"], tmp_path, env)
+    assert code == 1
+    assert "postlint.kinds.hashtag_case" in modules  # the rules did run
+    assert "regex._regex" in modules
+    assert sorted(modules & {"regex", "regex._main", "regex._regex_core"}) == []

@@ -177,10 +177,7 @@ def test_dataclasses_made_from_kept_code_behave_the_same(
             cls()
 
 
-def test_built_data_is_kept_by_its_stamp(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from postlint.kinds import hashtag_case
-
-    monkeypatch.setattr(kept, "_built", {})
+def test_built_data_is_kept_by_its_stamp(home: Path) -> None:
     calls: list[str] = []
 
     def build() -> dict[str, Any]:
@@ -188,15 +185,81 @@ def test_built_data_is_kept_by_its_stamp(home: Path, monkeypatch: pytest.MonkeyP
         return {"word": 1.5, "other": 2.25}
 
     assert kept.built("test-data", "a", build) == {"word": 1.5, "other": 2.25}
-    kept._built["test-data"].save()
-    kept._built.clear()  # as a new process: from the file
-    assert kept.built("test-data", "a", build) == {"word": 1.5, "other": 2.25}
+    assert kept.built("test-data", "a", build) == {"word": 1.5, "other": 2.25}  # from the file
     assert calls == ["built"]
     assert kept.built("test-data", "b", build) == {"word": 1.5, "other": 2.25}
     assert calls == ["built", "built"]
-    # the hashtag word costs, kept, are the costs built from the list, in the same order
+    # one file per stamp: a run reads only its own
+    files = sorted(p.name for p in (home / "postlint" / "kept").rglob("test-data-*.bin"))
+    assert len(files) == 2
+    # a value that fails its check, or a damaged file, is built again
+    assert kept.built("test-data", "a", build, valid=lambda v: False) == {
+        "word": 1.5,
+        "other": 2.25,
+    }
+    assert calls == ["built"] * 3
+    for path in (home / "postlint" / "kept").rglob("test-data-*.bin"):
+        path.write_bytes(path.read_bytes()[:-3])
+    assert kept.built("test-data", "b", build) == {"word": 1.5, "other": 2.25}
+    assert calls == ["built"] * 4
+
+
+def _reference_costs(size: int) -> dict[str, float]:
+    """The word costs as postlint computed them before they were kept sorted: a dict."""
+    import math
+
+    from postlint.kinds import hashtag_case
+
+    path = Path(hashtag_case.__file__).parent.parent / "data" / "words" / "en.txt"
+    words = path.read_text(encoding="utf-8").split()[:size]
+    scale = math.log(len(words))
+    costs = map(math.log, map(scale.__mul__, range(1, len(words) + 1)))
+    return dict(zip(words, costs, strict=True))
+
+
+@pytest.mark.parametrize("size", [40_000, 2_000])
+def test_the_kept_word_costs_are_the_costs_of_the_list(
+    home: Path, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    from postlint.kinds import hashtag_case
+
+    expected = _reference_costs(size)
+    words = list(expected)
+    asked = [*words[:300], "zzzq", "", "thes", "womens", "a" * 30, *words[-50:]]
+    for source in ("built", "kept"):  # the first time built (and kept), then read
+        hashtag_case._costs.cache_clear()
+        costs = hashtag_case._costs(size)
+        # by bisection, as a one-draft run asks: the very same floats
+        assert [costs.get(w) for w in asked] == [expected.get(w) for w in asked], source
+        assert [w in costs for w in asked] == [w in expected for w in asked]
+        assert costs[words[7]] == expected[words[7]]
+        with pytest.raises(KeyError):
+            costs["zzzq"]
+        # past DICT_AFTER look-ups, from a dict: the same floats again
+        for _ in range(costs.DICT_AFTER):
+            costs.get("zzzq")
+        got = {w: costs.get(w) for w in words}
+        assert costs._costs is not None
+        assert got == expected
+        assert [costs.get(w) for w in asked] == [expected.get(w) for w in asked]
+        assert costs.longest == max(map(len, expected))
+        assert hashtag_case._longest(size) == min(24, costs.longest + 1)
+        hashtag_case._longest.cache_clear()
+    assert len(list((home / "postlint" / "kept").rglob("word-costs-*.bin"))) == 1
     hashtag_case._costs.cache_clear()
-    kept_costs = hashtag_case._costs(40_000)
-    words = Path(hashtag_case.__file__).parent.parent / "data" / "words" / "en.txt"
-    built_costs = hashtag_case._build_costs(str(words), 40_000)
-    assert list(kept_costs.items()) == list(built_costs.items())
+    monkeypatch.setenv("POSTLINT_STARTUP_CACHE", "0")
+    costs = hashtag_case._costs(size)
+    assert {w: costs.get(w) for w in words} == expected
+    hashtag_case._costs.cache_clear()
+
+
+def test_the_toml_store_forgets_files_that_are_gone(home: Path, tmp_path: Path) -> None:
+    kept_file, gone_file = tmp_path / "kept.toml", tmp_path / "gone.toml"
+    for path in (kept_file, gone_file):
+        path.write_text(RULE)
+        kept.toml_file(path)
+    gone_file.unlink()
+    kept._toml.save()
+    kept._toml._values = None  # as a new process: from the file
+    assert kept._toml.get(os.path.abspath(kept_file)) is not None
+    assert kept._toml.get(os.path.abspath(gone_file)) is None

@@ -140,3 +140,138 @@ def test_a_pattern_asked_for_again_in_one_process_reads_no_file(store: Path) -> 
     kept.unlink()
     assert regexes.compile(PATTERN, regex.V1) is first
     assert _kept(store) == []  # neither read nor written again
+
+
+# ------------------------------------------------------------------ the C engine alone
+
+
+def test_the_flags_are_regexs_own() -> None:
+    for name in ("IGNORECASE", "MULTILINE", "DOTALL", "VERBOSE", "V0", "V1", "FULLCASE"):
+        assert getattr(regexes, name) == int(getattr(regex, name)), name
+    assert (regexes.VERSION0, regexes.VERSION1) == (regexes.V0, regexes.V1)
+    assert regexes.error is regex.error
+    assert regexes.escape("a.b*c") == regex.escape("a.b*c")
+
+
+#: run in a fresh interpreter, twice with one store: compile the patterns (the first time
+#: kept, the second from the kept programs), match, print what was imported
+ALONE = """
+import pickle, sys
+from postlint import regexes
+hostile = regexes.compile(r"(a+)+$")
+named = regexes.compile(PATTERN, regexes.V1)
+print([(m.group(), m.span(), m.group("who")) for m in named.finditer(TEXT)])
+print(named.sub("", TEXT), named.split(TEXT, maxsplit=1), named.groupindex)
+try:
+    hostile.search("a" * 5000 + "b", timeout=0.2)
+except TimeoutError as exc:
+    print("timed out:", type(exc).__name__)
+print(sorted(m for m in sys.modules if m == "regex" or m.startswith("regex.")))
+copy = pickle.loads(pickle.dumps(named))
+print(copy.pattern == named.pattern, copy.flags == named.flags, copy.findall(TEXT))
+print(named.sub(r"<\\g<who>>", TEXT))  # a template: the engine asks regex._main for it
+import regex
+print(regex._main._regex is sys.modules["regex._regex"] is regexes._package()._regex)
+print(type(named) is regex.Pattern, regex.compile(PATTERN, regex.V1).findall(TEXT))
+"""
+
+
+def _alone(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]:
+    code = f"PATTERN, TEXT = {PATTERN!r}, {TEXT!r}\n" + ALONE
+    return subprocess.run(
+        [sys.executable, "-c", code, *argv], env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_kept_programs_need_only_the_engine_and_match_as_the_package_does(store: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(store.parent.parent)}
+    env.pop("POSTLINT_PATTERN_CACHE", None)
+    plain = _alone({**env, "POSTLINT_PATTERN_CACHE": "0"})
+    first = _alone(env)
+    second = _alone(env)
+    for done in (plain, first, second):
+        assert done.returncode == 0, done.stderr
+    imported = "['regex', 'regex._main', 'regex._regex', 'regex._regex_core']"
+    assert imported in plain.stdout.splitlines()
+    # the same output, whether compiled or from kept programs; only the compiler's import
+    # is gone (until a template asks for it)
+    assert plain.stdout == first.stdout
+    assert second.stdout.replace("['regex._regex']\n", f"{imported}\n") == plain.stdout
+    assert "['regex._regex']" in second.stdout.splitlines()
+    assert "timed out: TimeoutError" in second.stdout.splitlines()
+    assert second.stdout.splitlines()[-2:] == ["True", "True ['friend', 'BESTIE', 'friends']"]
+
+
+def test_the_package_works_as_usual_after_the_engine_was_loaded_alone(store: Path) -> None:
+    """regex's own test suite, run in a process whose engine postlint loaded alone."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(store.parent.parent)}
+    env.pop("POSTLINT_PATTERN_CACHE", None)
+    code = (
+        "import sys, unittest\n"
+        "from postlint import regexes\n"
+        f"regexes.compile({PATTERN!r})\n"
+        "if len(sys.argv) > 1:\n"
+        "    assert sorted(m for m in sys.modules if 'regex' in m.split('.')[0]) == "
+        "['regex._regex'], sorted(sys.modules)\n"
+        "import regex.tests.test_regex as suite\n"
+        "result = unittest.TextTestRunner(verbosity=0).run("
+        "unittest.defaultTestLoader.loadTestsFromModule(suite))\n"
+        "sys.exit(0 if result.wasSuccessful() and result.testsRun > 50 else 1)\n"
+    )
+    run = [sys.executable, "-c", code]
+    subprocess.run(run, env=env, capture_output=True, text=True, check=True)  # kept
+    done = subprocess.run([*run, "alone"], env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "regexes._engine_spec = lambda: None",  # no extension beside the package
+        "import importlib.util; importlib.util.module_from_spec = None",  # a failing load
+    ],
+)
+def test_the_engine_falls_back_to_the_package(store: Path, broken: str) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(store.parent.parent)}
+    env.pop("POSTLINT_PATTERN_CACHE", None)
+    code = (
+        "import sys\n"
+        "from postlint import regexes\n"
+        "if len(sys.argv) > 1:\n"
+        f"    {broken}\n"
+        f"print(regexes.compile({PATTERN!r}, regexes.V1).findall({TEXT!r}))\n"
+        "print('regex._main' in sys.modules)\n"
+    )
+    run = [sys.executable, "-c", code]
+    first = subprocess.run(run, env=env, capture_output=True, text=True, check=True)
+    assert first.stdout == "['friend', 'BESTIE', 'friends']\nTrue\n"  # compiled, kept
+    again = subprocess.run([*run, "broken"], env=env, capture_output=True, text=True, check=True)
+    assert again.stdout == first.stdout
+
+
+def test_a_hostile_user_pattern_is_stopped_from_its_kept_program(tmp_path: Path) -> None:
+    """The time limit holds in a warm run (the engine alone): reported as `rule-error`,
+    exactly as when every pattern is compiled."""
+    from tests.conftest import postlint_in_fresh_python
+
+    (tmp_path / "pack").mkdir()
+    (tmp_path / "pack" / "slow.toml").write_text(
+        'kind = "phrases"\nseverity = "warning"\nmessage = "slow {match}"\n'
+        "[options]\npatterns = ['(a+)+$', 'never here']\n"
+        '[doc]\nwhat = "w"\nwhy = "y"\nsource = "s"\nexample = "aab"\nuse_instead = "b"\n'
+    )
+    (tmp_path / "postlint.toml").write_text('packs = ["./pack"]\nselect = ["pack"]\n')
+    (tmp_path / "one.txt").write_text("a" * 5000 + "b\n")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
+    env.pop("POSTLINT_PATTERN_CACHE", None)
+    probe = "print('regex._main' in sys.modules)\nsys.exit(postlint_exit)\n"
+    runs = [
+        postlint_in_fresh_python(["--no-cache", "one.txt"], tmp_path, probe, run_env)
+        for run_env in (env, env, {**env, "POSTLINT_PATTERN_CACHE": "0"})
+    ]
+    outputs = [(done.returncode, done.stdout, done.stderr) for done in runs]
+    assert outputs[0] == outputs[2]
+    assert outputs[1] == (outputs[0][0], outputs[0][1].replace("True\n", "False\n"), "")
+    assert outputs[1][1].endswith("False\n")
+    assert "[rule-error]" in outputs[0][1] and "took too long" in outputs[0][1]
+    assert outputs[0][0] == 1

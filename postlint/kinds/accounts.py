@@ -28,8 +28,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-import regex
-
 from postlint import regexes
 from postlint.errors import did_you_mean
 from postlint.kinds import Edit, Fix, Hit
@@ -67,14 +65,18 @@ class Account(NamedTuple):
 
 
 def _quoted(name: str) -> str:
-    return name if regex.fullmatch(r"[A-Za-z0-9_-]+", name) else f'"{name}"'
+    return name if regexes.compile(r"[A-Za-z0-9_-]+").fullmatch(name) else f'"{name}"'
 
 
 def _handle(value: Any, platform: str | None, where: str) -> str:
     if not isinstance(value, str):
         raise ValueError(f'{where}: expected a handle such as "@name", got {value!r}')
     handle = value.strip()
-    if not handle.startswith(("@", "＠")) or len(handle) < 2 or regex.search(r"\s", handle):
+    if (
+        not handle.startswith(("@", "＠"))
+        or len(handle) < 2
+        or regexes.compile(r"\s").search(handle)
+    ):
         raise ValueError(
             f'{where}: expected a handle starting with @ such as "@name", got {value!r}'
         )
@@ -143,11 +145,11 @@ def name_pattern(names: Sequence[str]) -> Any:
     parts = []
     for name in sorted(names, key=len, reverse=True):
         words = name.split()
-        body = r"\s+".join(regex.escape(w) for w in words)
-        before = r"(?<![\w@＠#＃$])" if regex.match(r"\w", name) else r"(?<![@＠#＃$])"
-        after = r"(?!\w)" if regex.search(r"\w$", name) else ""
+        body = r"\s+".join(regexes.escape(w) for w in words)
+        before = r"(?<![\w@＠#＃$])" if regexes.compile(r"\w").match(name) else r"(?<![@＠#＃$])"
+        after = r"(?!\w)" if regexes.compile(r"\w$").search(name) else ""
         parts.append(before + body + after)
-    return regexes.compile("|".join(parts), regex.IGNORECASE | regex.V1)
+    return regexes.compile("|".join(parts), regexes.IGNORECASE | regexes.V1)
 
 
 #: possessive endings the append fix steps over ("Stranger Things's (@x)")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -90,9 +91,10 @@ class Options:
 
 
 @cache
-def _costs(size: int) -> dict[str, float]:
-    """Word → cost (log of its frequency rank, scaled as in Zipf's law); kept across runs
-    by the word list's size and time (postlint.kept: reading the dict beats building it)."""
+def _costs(size: int) -> WordCosts:
+    """Word → cost (log of its frequency rank, scaled as in Zipf's law); the sorted list is
+    kept across runs by the word list's size and time (postlint.kept: reading it beats
+    building it)."""
     import os
 
     from postlint import kept
@@ -103,27 +105,128 @@ def _costs(size: int) -> dict[str, float]:
     try:
         st = os.stat(path)
     except OSError:
-        return _build_costs(path, size)  # the error it gives
+        return WordCosts(_build_costs(path, size))  # the error it gives
     stamp = f"{size}:{st.st_size}:{st.st_mtime_ns}"
-    return kept.built("word-costs", stamp, lambda: _build_costs(path, size))
+    packed = kept.built("word-costs", stamp, lambda: _build_costs(path, size), WordCosts.is_packed)
+    return WordCosts(packed)
 
 
-def _build_costs(path: str, size: int) -> dict[str, float]:
+#: (words in the list, the machine's byte order, per word length: the words of that
+#: length sorted and joined, and their ranks in the list as an array("I"))
+Packed = tuple[int, str, tuple[str, ...], tuple[bytes, ...]]
+
+
+def _build_costs(path: str, size: int) -> Packed:
+    from array import array
+
     with open(path, encoding="utf-8") as fh:
         text = fh.read()
     words = text.split()[:size]
-    scale = math.log(len(words))
-    # log((rank + 1) * scale) for every word, looped in C: this runs on a cold start that
-    # meets a hashtag with no kept copy
-    costs = map(math.log, map(scale.__mul__, range(1, len(words) + 1)))
-    return dict(zip(words, costs, strict=True))
+    # a word listed twice has its last rank (as a dict built in list order has it)
+    ranks = dict(zip(words, range(1, len(words) + 1), strict=True))
+    by_length: list[list[str]] = [[] for _ in range(max(map(len, ranks), default=0) + 1)]
+    for word in sorted(ranks):
+        by_length[len(word)].append(word)
+    return (
+        len(words),
+        sys.byteorder,
+        tuple("".join(same) for same in by_length),
+        tuple(array("I", map(ranks.__getitem__, same)).tobytes() for same in by_length),
+    )
+
+
+#: the size of a rank (a C unsigned int, read with memoryview.cast("I"))
+_RANK_SIZE = memoryview(b"").cast("I").itemsize
+
+
+class WordCosts:
+    """The cost of each word of the list: log(rank × scale), scale = log(words in the list).
+
+    A one-draft run looks up a few hundred slices of its hashtags, so bisecting the words
+    of the slice's length, sorted and kept as one string (the words at fixed offsets),
+    beats reading, splitting or building 40,000 words or their costs; after `DICT_AFTER`
+    look-ups (a big export) a dict of all the costs is built, once. Either way a cost is
+    the same float: `math.log(scale * rank)`."""
+
+    DICT_AFTER = 5_000
+
+    def __init__(self, packed: Packed) -> None:
+        count, _, self._blocks, ranks = packed
+        self._scale = math.log(count)
+        if count:
+            math.log(self._scale)  # the first word's cost: a list of one word has none
+        self._ranks = tuple(memoryview(r).cast("I") for r in ranks)
+        #: the longest word of the list
+        self.longest = len(self._blocks) - 1 if self._blocks else 0
+        self._left = self.DICT_AFTER
+        self._costs: dict[str, float] | None = None
+
+    @staticmethod
+    def is_packed(value: object) -> bool:
+        """Whether `value` (read from a kept file) is what `_build_costs` returns here."""
+        if not (isinstance(value, tuple) and len(value) == 4 and value[1] == sys.byteorder):
+            return False
+        count, _, blocks, ranks = value
+        return (
+            isinstance(count, int)
+            and isinstance(blocks, tuple)
+            and isinstance(ranks, tuple)
+            and len(blocks) == len(ranks)
+            and all(
+                isinstance(block, str)
+                and isinstance(rank, bytes)
+                and len(block) * _RANK_SIZE == len(rank) * max(width, 1)
+                for width, (block, rank) in enumerate(zip(blocks, ranks, strict=True))
+            )
+        )
+
+    def get(self, word: str, default: float | None = None) -> float | None:
+        if self._costs is not None:
+            return self._costs.get(word, default)
+        self._left -= 1
+        if self._left < 0:
+            self._costs = self._all()
+            return self._costs.get(word, default)
+        width = len(word)
+        if not 0 < width < len(self._blocks):
+            return default
+        block = self._blocks[width]
+        lo, hi = 0, len(block) // width
+        while lo < hi:  # bisection over the words of this width, `width` letters apart
+            mid = (lo + hi) // 2
+            probe = block[mid * width : mid * width + width]
+            if probe < word:
+                lo = mid + 1
+            elif probe > word:
+                hi = mid
+            else:
+                return math.log(self._scale * self._ranks[width][mid])
+        return default
+
+    def _all(self) -> dict[str, float]:
+        costs: dict[str, float] = {}
+        for width, block in enumerate(self._blocks):
+            if width:
+                words = (block[i : i + width] for i in range(0, len(block), width))
+                ranks = map(self._scale.__mul__, self._ranks[width])
+                costs.update(zip(words, map(math.log, ranks), strict=True))
+        return costs
+
+    def __contains__(self, word: str) -> bool:
+        return self.get(word) is not None
+
+    def __getitem__(self, word: str) -> float:
+        cost = self.get(word)
+        if cost is None:
+            raise KeyError(word)
+        return cost
 
 
 @cache
 def _longest(size: int) -> int:
     """The longest word `splits` can find: at most 24 letters, and no longer than the
     longest word of the list plus a plural "s" (so shorter slices are all it looks up)."""
-    return min(24, max(map(len, _costs(size)), default=0) + 1)
+    return min(24, _costs(size).longest + 1)
 
 
 def splits(letters: str, size: int = 40_000) -> list[tuple[float, tuple[str, ...]]]:

@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-import regex
-
 from postlint import regexes
 from postlint.kinds import Hit
 
@@ -28,19 +26,21 @@ TIMEOUT = 1.0
 
 def compile_patterns(patterns: tuple[str, ...], ignore_case: bool, key: str) -> tuple[Any, ...]:
     """Compile each pattern; a bad one is a ValueError naming `key[i]`."""
-    flags = regex.V1 | (regex.IGNORECASE if ignore_case else 0)
+    flags = regexes.V1 | (regexes.IGNORECASE if ignore_case else 0)
     compiled = []
     for i, pattern in enumerate(patterns):
         try:
             compiled.append(regexes.compile(pattern, flags))
-        except regex.error as exc:
+        except regexes.error as exc:
             raise ValueError(f"{key}[{i}]: invalid regular expression {pattern!r}: {exc}") from None
     return tuple(compiled)
 
 
 #: flags `regex` scopes to the group they are written in (a `(?m)` in one alternative
 #: leaves the others alone); another flag written inline may apply to the whole pattern
-_SCOPED_FLAGS = regex.FULLCASE | regex.IGNORECASE | regex.MULTILINE | regex.DOTALL | regex.VERBOSE
+_SCOPED_FLAGS = (
+    regexes.FULLCASE | regexes.IGNORECASE | regexes.MULTILINE | regexes.DOTALL | regexes.VERBOSE
+)
 #: constructs whose effect reaches past their own alternative (backtracking verbs such as
 #: (*SKIP), recursion into the whole pattern, conditionals); their text rules out combining
 _NOT_LOCAL = ("(*", "(?R", "(?0", "(?(")
