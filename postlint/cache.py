@@ -56,7 +56,9 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import marshal
+import operator
 import os
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -182,7 +184,9 @@ def rule_files_digest(folders: Sequence[Path]) -> str:
 
 
 def problem_values(problem: Any) -> tuple[Any, ...]:
-    """A problem as marshal-able values (its path is left out: it is stamped on load)."""
+    """A problem as marshal-able values, in the order of its fields (the path is the one
+    it was reported at; `problems_from` puts another in when the file is shown another
+    way)."""
     fix = problem.fix
     fix_values = (
         None
@@ -199,6 +203,7 @@ def problem_values(problem: Any) -> tuple[Any, ...]:
     elif type(data) is not dict:
         data = dict(data)
     return (
+        problem.path,
         problem.line,
         problem.column,
         problem.end_line,
@@ -218,7 +223,7 @@ def problem_from(values: Sequence[Any], path: str) -> Any:
     """Rebuild a Problem from `problem_values`, reported at `path`."""
     from postlint.linter import FileEdit, FileFix, Problem
 
-    line, column, end_line, end_column, rule, severity, message, post, fix, data, s, e = values
+    _, line, column, end_line, end_column, rule, severity, message, post, fix, data, s, e = values
     file_fix = None
     if fix is not None:
         file_fix = FileFix(tuple(FileEdit(*edit) for edit in fix[0]), fix[1], fix[2])
@@ -228,20 +233,29 @@ def problem_from(values: Sequence[Any], path: str) -> Any:
     )  # fmt: skip
 
 
-def problems_from(part: Sequence[Any], path: str) -> list[Any]:
+_FIELDS = 13
+_path_of = operator.itemgetter(0)
+_fix_of = operator.itemgetter(9)
+
+
+def problems_from(part: list[Any], path: str) -> list[Any]:
     """`problem_from` for every problem of a part (raises ValueError when one is not a
-    problem's values): a re-run rebuilds every problem of an unchanged tree."""
+    problem's values). A re-run rebuilds every problem of an unchanged tree, so the usual
+    part (reported at the same path) is made without a Python call per problem."""
     from postlint.linter import Problem
 
-    make = tuple.__new__
-    problems = []
-    for values in part:
-        if type(values) is not tuple or len(values) != 12:
-            raise ValueError("damaged cache entry: not a problem")
-        if values[8] is None:
-            problems.append(make(Problem, (path, *values)))
-        else:
-            problems.append(problem_from(values, path))
+    if not part:
+        return []
+    if set(map(type, part)) != {tuple} or set(map(len, part)) != {_FIELDS}:
+        raise ValueError("damaged cache entry: not a problem")
+    if set(map(_path_of, part)) == {path}:
+        problems = list(map(tuple.__new__, itertools.repeat(Problem), part))
+    else:  # the file shown another way (another working folder, another spelling)
+        problems = [tuple.__new__(Problem, (path, *values[1:])) for values in part]
+    if any(map(_fix_of, part)):
+        for i, values in enumerate(part):
+            if values[9] is not None:
+                problems[i] = problem_from(values, path)
     return problems
 
 
@@ -475,10 +489,19 @@ class Cache:
 
     # ------------------------------------------------------------ stat and digest
 
+    def record(self, config_key: str, where: str) -> Any:
+        """The record of the file at `where` in the index of `config_key` (None when there
+        is none; what else it is, is checked where it is used)."""
+        return self._shard(config_key, where)[1].get(where)
+
     def known_digest(self, config_key: str, where: str, st: os.stat_result) -> str:
         """The digest recorded for the file at `where` when `st` is the stat recorded with
         it and not racy (see the module's docstring), else ""."""
-        record: Any = self._shard(config_key, where)[1].get(where)
+        return self.trusted_digest(self.record(config_key, where), st)
+
+    @staticmethod
+    def trusted_digest(record: Any, st: os.stat_result) -> str:
+        """`known_digest` of a record already looked up."""
         try:
             if (
                 record[0] == stat_signature(st)
@@ -492,10 +515,10 @@ class Cache:
 
     def note_digest(
         self, config_key: str, where: str, st: os.stat_result, digest: str, read_ns: int
-    ) -> None:
+    ) -> Any:
         """Record the digest of the file at `where`, read (no earlier than `read_ns`, a
         `time.time_ns()`) with the stat `st`; its entry, if any, stays (it is keyed by the
-        digest it was made from)."""
+        digest it was made from). Returns the file's record."""
         name, shard = self._shard(config_key, where)
         record: Any = shard.get(where)
         signature = stat_signature(st)
@@ -507,16 +530,19 @@ class Cache:
                 and record[2] == digest
                 and max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS >= read_ns
             ):
-                return  # as recorded, and still too new to be trusted: nothing to write
-        shard[where] = [signature, read_ns, digest, entry]
+                return record  # as recorded, and still too new to be trusted: no news
+        shard[where] = record = [signature, read_ns, digest, entry]
         self._changed.setdefault(name, set()).add(where)
+        return record
 
     # ------------------------------------------------------------ entries
 
-    def load(self, config_key: str, where: str, key: str) -> Entry | None:
+    def load(self, config_key: str, where: str, key: str, record: Any = None) -> Entry | None:
         """The entry of the file at `where` under `config_key`, when it was made under
-        `key`, or None (none, another key, or unreadable)."""
-        record: Any = self._shard(config_key, where)[1].get(where)
+        `key`, or None (none, another key, or unreadable). `record`: the file's record,
+        when already looked up."""
+        if record is None:
+            record = self.record(config_key, where)
         try:
             entry_key, header, parts = record[3]
             if entry_key != key or type(header) is not dict:

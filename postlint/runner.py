@@ -110,7 +110,7 @@ def discover(paths: Sequence[str], resolver: Resolver) -> Discovery:
     found = Discovery()
     seen: set[Path] = set()
     named: set[str] = set()  # a file named twice (`a.md` and `$PWD/a.md`) is linted once
-    for raw in paths:
+    for index, raw in enumerate(paths):
         path = Path(raw)
         if path.is_file():
             real = os.path.realpath(path)
@@ -122,6 +122,10 @@ def discover(paths: Sequence[str], resolver: Resolver) -> Discovery:
         if not path.is_dir():
             found.missing.append(raw)
             continue
+        # one walk finds each file once: the set is for what other paths found or will
+        # find (hashing every Path of a big tree costs a re-run about a tenth of its time)
+        check = bool(seen)
+        remember = index < len(paths) - 1
         for folder, dirs, files in os.walk(
             path,
             onerror=lambda e: found.notices.append(
@@ -137,9 +141,10 @@ def discover(paths: Sequence[str], resolver: Resolver) -> Discovery:
                 if name.startswith(".") or not name.lower().endswith(SUFFIXES):
                     continue
                 file = base / name
-                if config.excluded(file) or file in seen:
+                if config.excluded(file) or (check and file in seen):
                     continue
-                seen.add(file)
+                if remember:
+                    seen.add(file)
                 found.files.append(file)
     return found
 
@@ -417,6 +422,8 @@ class _File:
     #: is a symlink (resolved for its path relative to the config root)
     where: str = ""
     link: bool = False
+    #: its record in the cache's index, as the first pass found it
+    record: Any = None
 
 
 class _Run:
@@ -568,20 +575,44 @@ class _Run:
         files = []
         run_parts: list[str] = []
         kept = 0
+        #: per folder as written (up to the file's name): its absolute path, config, config
+        #: key and displayed path (None: each file's is worked out, `_display`)
+        folders: dict[str, tuple[str, Config, str, str | None]] = {}
+        S_ISLNK, S_ISREG, lstat = stat.S_ISLNK, stat.S_ISREG, os.lstat
+        record_of, trusted = cache.record, cache.trusted_digest
+        sep, altsep = os.sep, os.altsep
         for path in paths:
-            file = _File(path, self._display(path))
-            file.where = where = os.path.join(cwd, path)
+            text = os.fspath(path)
+            cut = text.rfind(sep) + 1
+            if altsep:
+                cut = max(cut, text.rfind(altsep) + 1)
+            head, name = text[:cut], text[cut:]
+            known = folders.get(head)
+            if known is None:
+                config = self.resolver.config_for(path)
+                shown: str | None = self._display(path)
+                # display_path gives a file's folder as its folder's, then the name
+                assert shown is not None
+                shown = shown[: len(shown) - len(name)] if name and shown.endswith(name) else None
+                known = folders[head] = (
+                    os.path.join(cwd, head), config, self._config_key(config), shown,
+                )  # fmt: skip
+            where, config, config_key, shown = known
+            where += name  # os.path.join(cwd, text)
+            usual = shown is not None and name[:1] != "."
+            display = f"{shown}{name}" if usual else self._display(path)
+            file = _File(path, display, config=config, where=where)
             try:
-                st = os.lstat(where)
-                if stat.S_ISLNK(st.st_mode):
+                st = lstat(where)
+                if S_ISLNK(st.st_mode):
                     file.link = True
                     st = os.stat(where)
             except OSError:
                 st = None
-            config_key = self._config_key(self.config(file))
-            if st is not None and stat.S_ISREG(st.st_mode):
+            if st is not None and S_ISREG(st.st_mode):
                 file.size = st.st_size
-                file.digest = cache.known_digest(config_key, where, st)
+                file.record = record = record_of(config_key, where)
+                file.digest = trusted(record, st)
             if not file.digest:
                 # one open for the stat and the bytes
                 data = None
@@ -598,8 +629,8 @@ class _Run:
                     data = None
                 if data is not None:
                     file.digest = content_digest(data)
-                    if st is not None and stat.S_ISREG(st.st_mode):
-                        cache.note_digest(config_key, where, st, file.digest, read_ns)
+                    if st is not None and S_ISREG(st.st_mode):
+                        file.record = cache.note_digest(config_key, where, st, file.digest, read_ns)
                     if kept + len(data) <= _KEEP_TOTAL:
                         file.data = data
                         kept += len(data)
@@ -665,7 +696,8 @@ class _Run:
                 continue  # unreadable or too big: read no posts, so no cross-post state
             config = self.config(file)
             key = self._file_key(file, config)
-            entry = self.cache.load(self._config_key(config), file.where, key)
+            entry = self.cache.load(self._config_key(config), file.where, key, file.record)
+            file.record = None
             if entry is None:
                 complete = False
                 continue
@@ -757,21 +789,23 @@ class _Run:
         from postlint.cache import problems_from
 
         header = entry.header
+        display = file.display
         source = _CachedSource(
-            file.display, "", str(header.get("encoding", "utf-8")), bool(header.get("bom")),
+            display, "", str(header.get("encoding", "utf-8")), bool(header.get("bom")),
             path=file.path,
         )  # fmt: skip
         source.data = file.data
         del source.text  # read when a reporter asks for it (a replayed file is not read)
-        source.notices.extend(str(n) for n in header.get("notices", ()))
+        notices = header.get("notices")
+        if notices:
+            source.notices.extend(map(str, notices))
         parts = int(header["parts"])
         render = self.render if parts == 1 else None
-        signature = render.signature_for(file.display) if render is not None else ""
+        signature = render.signature_for(display) if render is not None else ""
         replay = entry.rendered(signature) if render is not None else None
         try:
             for i, values in enumerate(entry.parts()):
-                problems = problems_from(values, file.display)
-                result = Result(source, problems, config, i, i == parts - 1)
+                result = Result(source, problems_from(values, display), config, i, i == parts - 1)
                 if replay is not None:
                     result.rendered = replay
                 elif self.render is not None:
