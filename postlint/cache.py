@@ -8,16 +8,18 @@ entry holds the problems as plain values (marshal, no imports), one record per p
 file was linted in, and a header (encoding, BOM, notices, the run fingerprint below, the
 rendered output).
 
-**The index.** Entries are kept by file, in an index of `SHARDS` files (`v3/index-NN`,
-the shard chosen by a crc32 of the file's absolute path), each one `marshal`led dict with
-a crc32 in front, read with one open and one `marshal.loads` the first time a run asks
-for one of its files: a re-run of a big tree reads 16 files, not one per draft. A file's
-record holds its stat signature (size, mtime, ctime, inode, device), the moment it was
-recorded, the digest of its bytes, and its entries under up to `CONFIGS` config keys
-(a `--select` run, an edited config), each with the entry key it was made under; an
-entry is used only when that key is the one this run computes, so entries stay keyed by
-content. Entries whose parts are bigger than `INLINE_MAX` (big exports) live in their own
-file (`v3/entries/KK/KEY...`), named by the key and written as they are linted.
+**The index.** Entries are kept by file, in an index per config key of `SHARDS` files
+(`v3/index-KEY-NN`, the shard chosen by a crc32 of the file's absolute path), each one
+`marshal`led dict with a crc32 in front, read with one open and one `marshal.loads` the
+first time a run asks for one of its files: a re-run of a big tree reads 16 files, not
+one per draft, and a one-draft run reads one. A file's record holds its stat signature
+(size, mtime, ctime, inode, device), the moment it was recorded, the digest of its bytes,
+and its entry with the entry key it was made under; the entry is used only when that key
+is the one this run computes from the file's digest, so entries stay keyed by content.
+Entries whose parts are bigger than `INLINE_MAX` (big exports) live in their own file
+(`v3/entries/KK/KEY...`), named by the key and written as they are linted. Only the
+indexes of the `CONFIGS` config keys written last are kept (an edited config, a
+`--select` or a new postlint makes another key).
 
 **Stat before hashing** (as git's index does). A file whose stat signature is the one
 recorded is not read again: its recorded digest is used. With git's racy-timestamp guard:
@@ -28,12 +30,12 @@ the same stat); otherwise the file is read and hashed. A record is updated whene
 file was hashed, so a file that was racy when recorded is trusted from the next run on.
 
 **Writing.** A run changes its copy of the index in memory and, at its end (`flush`),
-reads each shard it changed afresh, merges its own records into it (per file, and per
-config key within a file) and writes it to a temporary file renamed into place, so a
-concurrent run's records are kept unless both wrote the same file's record (the last
-writer wins; a lost record is merely recomputed next time) and readers never see half a
-shard. A shard or entry file that cannot be read (cut short, garbled, foreign) is ignored
-and rebuilt; an unchanged re-run writes nothing.
+reads each shard it changed afresh, merges its own records into it (per file) and writes
+it to a temporary file renamed into place, so a concurrent run's records are kept unless
+both wrote the same file's record (the last writer wins; a lost record is merely
+recomputed next time) and readers never see half a shard. A shard or entry file that
+cannot be read (cut short, garbled, foreign) is ignored and rebuilt; an unchanged re-run
+writes nothing (nor does a re-read of a file still too new for its stat to be trusted).
 
 The header also keeps the file's rendered output (`Writer.render`, `Entry.rendered`), for
 output formats whose output for a file depends on that file alone (postlint.runner's
