@@ -192,3 +192,40 @@ def test_per_folder_look_ups_give_what_config_gives(
         config = run.config(file)
         assert config is resolver.config_for(file.path)
         assert run._relative(file, config) == config.relative(file.path), file.path
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "junk",
+        [],
+        [(), 0, "", None],
+        [(), 0, "", ("key", "not a header", [])],
+        [(), 0, "", ("key", {"parts": 1}, [b"\x00garbled"])],
+        ["sig", "ns", 42, ("a", "b", "c", "d")],
+    ],
+)
+def test_records_of_the_wrong_shape_are_ignored_and_rebuilt(project: Path, junk: object) -> None:
+    """A shard that reads back (its checksum holds) but whose records are not what this
+    postlint writes (another build, a bug): every record is ignored and rebuilt."""
+    assert check("drafts") == (1, EXPECTED, "")
+    for shard in (project / ".postlint_cache" / f"v{cache_module.FORMAT}").glob("index-*"):
+        found = cache_module._read_shard(str(shard))
+        for where in found:
+            found[where] = junk
+        cache_module._write_shard(str(shard), found)
+    assert check("drafts") == (1, EXPECTED, "")
+    assert check("drafts") == (1, EXPECTED, "")
+
+
+@pytest.mark.parametrize("parts", [[b"\x00garbled"], [b"\xe9"], [], ["not bytes"], None])
+def test_an_entry_with_garbled_problems_is_linted_again(project: Path, parts: object) -> None:
+    assert check("drafts") == (1, EXPECTED, "")
+    for shard in (project / ".postlint_cache" / f"v{cache_module.FORMAT}").glob("index-*"):
+        found = cache_module._read_shard(str(shard))
+        for record in found.values():
+            key, header, _ = record[3]
+            record[3] = (key, header, parts)
+        cache_module._write_shard(str(shard), found)
+    assert check("drafts") == (1, EXPECTED, "")
+    assert check("drafts") == (1, EXPECTED, "")
