@@ -86,6 +86,9 @@ INLINE_MAX = 64 * 1024
 #: a file's stat is trusted only when its mtime and ctime are older than the moment its
 #: record was made by more than this (the coarsest file-system timestamp tick, FAT's 2 s)
 RACY_NS = 2 * 10**9
+#: past this many records, a shard drops those of files this run did not look at, oldest
+#: first (files linted once, from anywhere, into the user cache dir; files deleted since)
+SHARD_RECORDS = 8192
 #: how many config keys' indexes are kept (those written last; an edited config or a
 #: new postlint leaves its old index behind)
 CONFIGS = 8
@@ -473,6 +476,8 @@ class Cache:
         self._shards: dict[tuple[str, int], dict[str, Any]] = {}
         #: the files whose records this run changed, per shard
         self._changed: dict[tuple[str, int], set[str]] = {}
+        #: the files whose records this run looked up
+        self._used: set[str] = set()
         self._ready = False
 
     def _shard(self, config_key: str, where: str) -> tuple[tuple[str, int], dict[str, Any]]:
@@ -494,6 +499,7 @@ class Cache:
     def record(self, config_key: str, where: str) -> Any:
         """The record of the file at `where` in the index of `config_key` (None when there
         is none; what else it is, is checked where it is used)."""
+        self._used.add(where)
         return self._shard(config_key, where)[1].get(where)
 
     def known_digest(self, config_key: str, where: str, st: os.stat_result) -> str:
@@ -619,11 +625,29 @@ class Cache:
             merged = _read_shard(path)
             for where in files:
                 merged[where] = ours[where]
+            if len(merged) > SHARD_RECORDS:
+                merged = self._trimmed(merged, files)
             self._shards[name] = merged
             # a cache that cannot be written costs speed, never a result
             with contextlib.suppress(OSError, ValueError):
                 _write_shard(path, merged)
         self._prune()
+
+    def _trimmed(self, records: dict[str, Any], ours: set[str]) -> dict[str, Any]:
+        """`records` without the oldest of those this run neither looked at nor wrote,
+        down to `SHARD_RECORDS` (or to the ones it did, when they are more)."""
+        used = self._used | ours
+
+        def recorded(where: str) -> int:
+            record = records[where]
+            try:
+                return int(record[1])
+            except (TypeError, ValueError, IndexError, KeyError):
+                return 0
+
+        others = sorted((w for w in records if w not in used), key=recorded, reverse=True)
+        keep = set(others[: max(SHARD_RECORDS - (len(records) - len(others)), 0)])
+        return {w: r for w, r in records.items() if w in used or w in keep}
 
     def _prune(self) -> None:
         newest: dict[str, float] = {}

@@ -229,3 +229,21 @@ def test_an_entry_with_garbled_problems_is_linted_again(project: Path, parts: ob
         cache_module._write_shard(str(shard), found)
     assert check("drafts") == (1, EXPECTED, "")
     assert check("drafts") == (1, EXPECTED, "")
+
+
+def test_a_shard_does_not_grow_without_end(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files linted one at a time from anywhere (the user cache dir has no config to stay
+    beside) each leave a record: past `SHARD_RECORDS`, the oldest the run did not use go."""
+    monkeypatch.setattr(cache_module, "SHARDS", 1)
+    monkeypatch.setattr(cache_module, "SHARD_RECORDS", 2)
+    names = []
+    for i in range(5):
+        name = f"drafts/n{i}.txt"
+        (project / name).write_text(f"post {i} ZQXMARK\n", encoding="utf-8")
+        names.append(name)
+        assert check(name) == fresh(name)
+    kept = records(project / ".postlint_cache")
+    assert sorted(kept) == [str(project / n) for n in names[-2:]]
+    assert check(*names) == fresh(*names)  # a run over more files than that keeps them all
+    assert len(records(project / ".postlint_cache")) == 5
+    assert check(*names) == fresh(*names)
