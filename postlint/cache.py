@@ -359,6 +359,17 @@ class Entry:
         text = table.get(signature) if isinstance(table, dict) else None
         return text if isinstance(text, str) else None
 
+    def only_part(self) -> list[Any] | None:
+        """The problems of a one-part entry kept in the index, as values (None for other
+        entries, and when they do not read back: `parts` says why)."""
+        if self.header.get("parts") != 1 or self._parts is None or len(self._parts) != 1:
+            return None
+        try:
+            part = marshal.loads(self._parts[0])
+        except (ValueError, EOFError, TypeError):
+            return None
+        return part if type(part) is list else None
+
     def parts(self) -> Iterator[list[tuple[Any, ...]]]:
         """Each part's problems as values, in order (raises ValueError when damaged)."""
         try:

@@ -682,6 +682,13 @@ class _Run:
             if len(units) > 1:
                 _annotate_ahead(units, self.resolver, in_worker=False)
             for plan in chunk:
+                if plan[0] == "cached":  # the usual file of a re-run, without generators
+                    result = self._replay_one(*plan[1:])
+                    if result is not None:
+                        yield result
+                        if self.progress is not None:
+                            self.progress(1, 0)
+                        continue
                 yield from self._finish(plan)
 
     def check_entries(self, files: list[_File]) -> None:
@@ -785,13 +792,9 @@ class _Run:
         if self.progress is not None:
             self.progress(1, 0)
 
-    def _from_cache(self, file: _File, config: Config, entry: Entry) -> Iterator[Result]:
-        from postlint.cache import problems_from
-
-        header = entry.header
-        display = file.display
+    def _cached_source(self, file: _File, header: dict[str, Any]) -> Source:
         source = _CachedSource(
-            display, "", str(header.get("encoding", "utf-8")), bool(header.get("bom")),
+            file.display, "", str(header.get("encoding", "utf-8")), bool(header.get("bom")),
             path=file.path,
         )  # fmt: skip
         source.data = file.data
@@ -799,6 +802,44 @@ class _Run:
         notices = header.get("notices")
         if notices:
             source.notices.extend(map(str, notices))
+        return source
+
+    def _replay_one(self, file: _File, config: Config, entry: Entry) -> Result | None:
+        """The one result of a file whose entry is one part kept in the index (None for
+        other entries, and when its problems do not read back: `_from_cache` deals with
+        those)."""
+        from postlint.cache import problems_from
+
+        values = entry.only_part()
+        if values is None:
+            return None
+        try:
+            problems = problems_from(values, file.display)
+        except ValueError:
+            return None
+        result = Result(self._cached_source(file, entry.header), problems, config)
+        render = self.render
+        if render is not None:
+            signature = render.signature_for(file.display)
+            replay = entry.rendered(signature)
+            if replay is not None:
+                result.rendered = replay
+            else:
+                result.rendered = render(result)
+                if self.cache is not None:
+                    self.cache.add_rendering(entry, signature, result.rendered)
+        return result
+
+    def _from_cache(self, file: _File, config: Config, entry: Entry) -> Iterator[Result]:
+        from postlint.cache import problems_from
+
+        one = self._replay_one(file, config, entry)
+        if one is not None:
+            yield one
+            return
+        header = entry.header
+        display = file.display
+        source = self._cached_source(file, header)
         parts = int(header["parts"])
         render = self.render if parts == 1 else None
         signature = render.signature_for(display) if render is not None else ""
