@@ -238,6 +238,24 @@ def problem_from(values: Sequence[Any], path: str) -> Any:
     )  # fmt: skip
 
 
+def problem_counts(problems: Sequence[Any]) -> tuple[Any, ...]:
+    """What the summary and the exit code take from a part's problems: (count by severity,
+    count by rule, each rule's severity (the last seen), fixes, safe fixes), in the order
+    the problems come (report.Summary.add_counts adds them as `add` adds problems)."""
+    by_severity: dict[str, int] = {}
+    by_rule: dict[str, int] = {}
+    rule_severity: dict[str, str] = {}
+    fixes = safe = 0
+    for p in problems:
+        by_severity[p.severity] = by_severity.get(p.severity, 0) + 1
+        by_rule[p.rule] = by_rule.get(p.rule, 0) + 1
+        rule_severity[p.rule] = p.severity
+        if p.fix:
+            fixes += 1
+            safe += bool(p.fix.safe)
+    return (by_severity, by_rule, rule_severity, fixes, safe)
+
+
 _FIELDS = 13
 _path_of = operator.itemgetter(0)
 _fix_of = operator.itemgetter(9)
@@ -359,6 +377,25 @@ class Entry:
         text = table.get(signature) if isinstance(table, dict) else None
         return text if isinstance(text, str) else None
 
+    def counts(self) -> tuple[Any, ...] | None:
+        """`problem_counts` of a one-part entry, as kept (None when it has none)."""
+        counts = self.header.get("counts")
+        if type(counts) is not tuple or len(counts) != 5:
+            return None
+        by_severity, by_rule, rule_severity, fixes, safe = counts
+        if not (type(by_severity) is type(by_rule) is type(rule_severity) is dict):
+            return None
+        if type(fixes) is not int or type(safe) is not int:
+            return None
+        return counts
+
+    def only_data(self) -> bytes | None:
+        """The marshalled problems of a one-part entry kept in the index (else None)."""
+        if self.header.get("parts") != 1 or self._parts is None or len(self._parts) != 1:
+            return None
+        data = self._parts[0]
+        return data if type(data) is bytes else None
+
     def only_part(self) -> list[Any] | None:
         """The problems of a one-part entry kept in the index, as values (None for other
         entries, and when they do not read back: `parts` says why)."""
@@ -425,6 +462,10 @@ class Writer:
     def add(self, problems: Sequence[Any]) -> None:
         """Append one part (a list of Problems)."""
         data = marshal.dumps([problem_values(p) for p in problems])
+        if self.header["parts"] == 0:  # a one-part entry keeps what its problems count as
+            self.header["counts"] = problem_counts(problems)
+        else:
+            self.header.pop("counts", None)
         self.header["parts"] += 1
         self._parts.append(data)
         self._size += len(data)

@@ -62,6 +62,39 @@ class Result:
     #: the result's output, when the run was given a `Renderer`: rendered by it, or
     #: replayed from the cache; the CLI writes it instead of calling the reporter
     rendered: str | None = field(default=None, repr=False, compare=False)
+    #: what the problems count as (`postlint.cache.problem_counts`), when the result was
+    #: replayed from the cache with its output: the CLI counts these, and the problems
+    #: are rebuilt only when something asks for them
+    counts: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
+
+
+class _ReplayedResult(Result):
+    """A result replayed from the cache with its output and counts, its problems rebuilt
+    from the entry's bytes on first use (`Result.counts`)."""
+
+    #: the part's marshalled problems and the path they are reported at, until rebuilt
+    _lazy: tuple[bytes, str] | None = None
+
+    @property
+    def problems(self) -> list[Problem]:
+        if self._lazy is not None:
+            import marshal
+
+            from postlint.cache import problems_from
+
+            data, display = self._lazy
+            self._lazy = None
+            values = marshal.loads(data)
+            if type(values) is not list:
+                raise ValueError("damaged cache entry")
+            self.__dict__["_problems"] = problems_from(values, display)
+        problems: list[Problem] = self.__dict__["_problems"]
+        return problems
+
+    @problems.setter
+    def problems(self, value: list[Problem]) -> None:
+        self._lazy = None
+        self.__dict__["_problems"] = value
 
 
 class Renderer:
@@ -810,6 +843,18 @@ class _Run:
         those)."""
         from postlint.cache import problems_from
 
+        render = self.render
+        if render is not None:
+            counts = entry.counts()
+            data = entry.only_data()
+            replay = entry.rendered(render.signature_for(file.display))
+            if counts is not None and data is not None and replay is not None:
+                # the usual file of a re-run: its output and counts, no problem rebuilt
+                replayed = _ReplayedResult(self._cached_source(file, entry.header), [], config)
+                replayed._lazy = (data, file.display)
+                replayed.rendered = replay
+                replayed.counts = counts
+                return replayed
         values = entry.only_part()
         if values is None:
             return None
@@ -818,7 +863,6 @@ class _Run:
         except ValueError:
             return None
         result = Result(self._cached_source(file, entry.header), problems, config)
-        render = self.render
         if render is not None:
             signature = render.signature_for(file.display)
             replay = entry.rendered(signature)

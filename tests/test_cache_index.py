@@ -247,3 +247,27 @@ def test_a_shard_does_not_grow_without_end(project: Path, monkeypatch: pytest.Mo
     assert check(*names) == fresh(*names)  # a run over more files than that keeps them all
     assert len(records(project / ".postlint_cache")) == 5
     assert check(*names) == fresh(*names)
+
+
+def test_a_replayed_result_still_has_its_problems(project: Path) -> None:
+    """The CLI counts a replayed file from its entry; anything else that asks for the
+    result's problems gets them, as a fresh run makes them."""
+    import io
+
+    from postlint.report import get_reporter
+    from postlint.runner import Renderer, discover, run
+
+    def results(cache: cache_module.Cache | None) -> list[tuple[object, ...]]:
+        resolver = Resolver(None, CommandLine((), (), (), None))
+        found = discover(["drafts"], resolver)
+        render = Renderer(get_reporter("text", io.StringIO(), False), "text:0")
+        return [
+            (r.source.display, r.problems, r.rendered)
+            for r in run(found.files, resolver, cache=cache, render=render)
+        ]
+
+    fresh = results(None)
+    assert [problems for _, problems, _ in fresh] != [[], [], []]
+    folder = project / ".postlint_cache"
+    assert results(cache_module.Cache(folder)) == fresh
+    assert results(cache_module.Cache(folder)) == fresh  # replayed
