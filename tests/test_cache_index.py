@@ -249,6 +249,35 @@ def test_a_shard_does_not_grow_without_end(project: Path, monkeypatch: pytest.Mo
     assert check(*names) == fresh(*names)
 
 
+def test_counts_kept_in_an_entry_add_up_as_its_problems_do() -> None:
+    """A replayed file is counted from what its entry kept (report.Summary.add_counts):
+    the same totals, order of rules and fixable count as adding its problems."""
+    from postlint.linter import FileEdit, FileFix, Problem
+    from postlint.report import Summary
+
+    safe = FileFix((FileEdit(0, 1, "x"),), "fix", True)
+    unsafe = FileFix((FileEdit(0, 1, "y"),), "maybe", False)
+    files = [
+        [],
+        [Problem("a", 1, 1, 1, 2, "b-rule", "warning", "m", 0, safe)],
+        [
+            Problem("a", 1, 1, 1, 2, "z-rule", "info", "m", 0),
+            Problem("a", 2, 1, 2, 2, "b-rule", "error", "m", 0, unsafe),
+            Problem("a", 3, 1, 3, 2, "z-rule", "error", "m", 0, safe),
+        ],
+    ]
+    for unsafe_fixes in (False, True):
+        added, counted = Summary(), Summary()
+        for problems in files * 2:
+            fixable = sum(1 for p in problems if p.fix and (p.fix.safe or unsafe_fixes))
+            added.add(problems, fixable)
+            counts = cache_module.problem_counts(problems)
+            counted.add_counts(counts, counts[3 if unsafe_fixes else 4])
+        assert counted == added
+        assert list(counted.by_rule) == list(added.by_rule)
+        assert list(counted.rule_severity.items()) == list(added.rule_severity.items())
+
+
 def test_a_replayed_result_still_has_its_problems(project: Path) -> None:
     """The CLI counts a replayed file from its entry; anything else that asks for the
     result's problems gets them, as a fresh run makes them."""
