@@ -57,8 +57,10 @@ class Summary:
         if by_severity and not self._counted:
             self.files_with_problems += 1
             self._counted = True
-        self.by_severity.update(by_severity)
-        self.by_rule.update(by_rule)
+        for severity, n in by_severity.items():  # not Counter.update: a Python loop too
+            self.by_severity[severity] += n
+        for rule, n in by_rule.items():
+            self.by_rule[rule] += n
         self.rule_severity.update(rule_severity)
         self.fixable += fixable
 
