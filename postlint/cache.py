@@ -432,9 +432,6 @@ class Entry:
         except (OSError, EOFError, TypeError, KeyError) as exc:
             raise ValueError(f"damaged cache entry: {exc}") from None
 
-    def close(self) -> None:
-        """Nothing to release (kept for callers that close what they do not use)."""
-
 
 class Writer:
     """Writes one entry part by part; `commit` puts it in the index (and, for big
