@@ -225,10 +225,16 @@ def lint(
                 to_stdout=read_stdin and index == 0,
                 summary=summary,
             )
-        fixable = sum(1 for p in result.problems if p.fix and (p.fix.safe or unsafe_fixes))
-        summary.add(result.problems, fixable, new_file=result.part == 0)
+        counts = result.counts  # replayed from the cache: counted when it was kept
+        if counts is not None:
+            summary.add_counts(counts, counts[3 if unsafe_fixes else 4], result.part == 0)
+            severities = counts[0]
+        else:
+            fixable = sum(1 for p in result.problems if p.fix and (p.fix.safe or unsafe_fixes))
+            summary.add(result.problems, fixable, new_file=result.part == 0)
+            severities = (p.severity for p in result.problems)
         level = SEVERITY_RANK[resolver.fail_on(result.config)]
-        if any(SEVERITY_RANK.get(p.severity, 2) >= level for p in result.problems):
+        if any(SEVERITY_RANK.get(s, 2) >= level for s in severities):
             failed = True
         if not statistics and not (diff and output_format == "text"):
             if progress is not None and result.problems:

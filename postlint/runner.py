@@ -62,6 +62,39 @@ class Result:
     #: the result's output, when the run was given a `Renderer`: rendered by it, or
     #: replayed from the cache; the CLI writes it instead of calling the reporter
     rendered: str | None = field(default=None, repr=False, compare=False)
+    #: what the problems count as (`postlint.cache.problem_counts`), when the result was
+    #: replayed from the cache with its output: the CLI counts these, and the problems
+    #: are rebuilt only when something asks for them
+    counts: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
+
+
+class _ReplayedResult(Result):
+    """A result replayed from the cache with its output and counts, its problems rebuilt
+    from the entry's bytes on first use (`Result.counts`)."""
+
+    #: the part's marshalled problems and the path they are reported at, until rebuilt
+    _lazy: tuple[bytes, str] | None = None
+
+    @property
+    def problems(self) -> list[Problem]:
+        if self._lazy is not None:
+            import marshal
+
+            from postlint.cache import problems_from
+
+            data, display = self._lazy
+            self._lazy = None
+            values = marshal.loads(data)
+            if type(values) is not list:
+                raise ValueError("damaged cache entry")
+            self.__dict__["_problems"] = problems_from(values, display)
+        problems: list[Problem] = self.__dict__["_problems"]
+        return problems
+
+    @problems.setter
+    def problems(self, value: list[Problem]) -> None:
+        self._lazy = None
+        self.__dict__["_problems"] = value
 
 
 class Renderer:
@@ -110,7 +143,7 @@ def discover(paths: Sequence[str], resolver: Resolver) -> Discovery:
     found = Discovery()
     seen: set[Path] = set()
     named: set[str] = set()  # a file named twice (`a.md` and `$PWD/a.md`) is linted once
-    for raw in paths:
+    for index, raw in enumerate(paths):
         path = Path(raw)
         if path.is_file():
             real = os.path.realpath(path)
@@ -122,23 +155,29 @@ def discover(paths: Sequence[str], resolver: Resolver) -> Discovery:
         if not path.is_dir():
             found.missing.append(raw)
             continue
+        # one walk finds each file once: the set is for what other paths found or will
+        # find (hashing every Path of a big tree costs a re-run about a tenth of its time)
+        check = bool(seen)
+        remember = index < len(paths) - 1
         for folder, dirs, files in os.walk(
             path,
             onerror=lambda e: found.notices.append(
                 f"{display_path(e.filename)}: cannot read folder: {e.strerror}"
             ),
         ):
-            config = resolver.config_for(Path(folder) / "_")
+            base = Path(folder)  # one Path per folder: its files are its children
+            config = resolver.config_for(base / "_")
             dirs[:] = sorted(
-                d for d in dirs if not d.startswith(".") and not config.excluded(Path(folder) / d)
+                d for d in dirs if not d.startswith(".") and not config.excluded(base / d)
             )
             for name in sorted(files):
                 if name.startswith(".") or not name.lower().endswith(SUFFIXES):
                     continue
-                file = Path(folder) / name
-                if config.excluded(file) or file in seen:
+                file = base / name
+                if config.excluded(file) or (check and file in seen):
                     continue
-                seen.add(file)
+                if remember:
+                    seen.add(file)
                 found.files.append(file)
     return found
 
@@ -178,6 +217,28 @@ def lint_file(
 
 
 # --------------------------------------------------------------------------- units of work
+
+
+class _CachedSource(Source):
+    """The Source of a file replayed from the cache: its text is read and decoded only
+    when something asks for it (a reporter that shows lines; replayed output does not)."""
+
+    #: the file's bytes when the first pass kept them
+    data: bytes | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name != "text":
+            raise AttributeError(name)
+        from postlint.drafts import decode
+
+        try:
+            data = self.data if self.data is not None else Path(str(self.path)).read_bytes()
+            text = decode(data)[0]
+        except Exception:  # DraftError: cached with no text (binary, invalid UTF-8)
+            text = ""
+        self.data = None
+        self.text = text
+        return text
 
 
 @dataclass
@@ -390,6 +451,12 @@ class _File:
     entry: Any = None
     #: the config that applies to it, once looked up (`_Run.config`)
     config: Config | None = None
+    #: with a cache: its absolute path (its record in the index), and whether the path
+    #: is a symlink (resolved for its path relative to the config root)
+    where: str = ""
+    link: bool = False
+    #: its record in the cache's index, as the first pass found it
+    record: Any = None
 
 
 class _Run:
@@ -413,6 +480,11 @@ class _Run:
         self.state = RunState()
         self.fingerprint = ""
         self._config_keys: dict[int, str] = {}
+        #: per (config root, folder): the folder relative to the root (`_relative`)
+        self._folder_rels: dict[tuple[str, str], str] = {}
+        #: per folder: its config (`config`) and its displayed path (`_display`)
+        self._folder_configs: dict[str, Config] = {}
+        self._folder_displays: dict[str, str] = {}
         self.pool: Any = None
         self._batch: _Batch | None = None
         self.files: list[_File] = []
@@ -446,44 +518,141 @@ class _Run:
         return key
 
     def config(self, file: _File) -> Config:
-        """The config of `file`, looked up once per run (the look-up resolves its folder)."""
+        """The config of `file`, looked up once per run (the look-up resolves its folder),
+        and once per folder for the files the cache surveyed (their absolute paths)."""
         if file.config is None:
-            file.config = self.resolver.config_for(file.path)
+            if not file.where:
+                file.config = self.resolver.config_for(file.path)
+            else:
+                folder = os.path.dirname(file.where)
+                config = self._folder_configs.get(folder)
+                if config is None:
+                    config = self._folder_configs[folder] = self.resolver.config_for(file.path)
+                file.config = config
         return file.config
+
+    def _display(self, path: Path) -> str:
+        """`display_path(path)`, worked out once per folder: a file's displayed path is its
+        folder's, then its name (`display_path` asks for the working directory and
+        resolves the path relative to it for every file given as an absolute path)."""
+        text = os.fspath(path)
+        folder, name = os.path.split(text)
+        if not folder or not name or name.startswith("."):
+            return display_path(text)
+        shown = self._folder_displays.get(folder)
+        if shown is None:
+            if not os.path.isabs(folder) and ".." not in folder.split(os.sep):
+                shown = os.path.normpath(folder)
+            else:
+                try:
+                    shown = os.path.relpath(folder)
+                except ValueError:
+                    shown = ""
+                if not shown or shown.startswith(".."):
+                    shown = ""  # outside the working directory: shown as given
+            self._folder_displays[folder] = shown
+        if not shown:
+            return text
+        return name if shown == "." else os.path.join(shown, name)
 
     def _file_key(self, file: _File, config: Config) -> str:
         if not file.key:
-            from postlint.cache import digest
+            from postlint.cache import entry_key
 
-            rel = config.relative(file.path)
-            platforms = ",".join(self.resolver.platforms_for(config, file.path))
-            file.key = digest(self._config_key(config), rel, platforms, file.digest)
+            rel = self._relative(file, config)
+            if self.resolver.cli.platforms or any(o.platforms for o in config.overrides):
+                platforms = ",".join(self.resolver.platforms_for(config, file.path))
+            else:  # what platforms_for gives, without its look-up of the path
+                platforms = ",".join(config.platforms)
+            file.key = entry_key(self._config_key(config), rel, platforms, file.digest)
         return file.key
+
+    def _relative(self, file: _File, config: Config) -> str:
+        """`config.relative(file.path)`, resolving each folder once: a file that is not a
+        symlink is its resolved folder's path relative to the root, then its name (one
+        look-up per folder, not one per file)."""
+        folder, name = os.path.split(file.where)
+        if file.link or not file.where or name in ("", ".", ".."):
+            return config.relative(file.path)
+        key = (str(config.root), folder)
+        rel = self._folder_rels.get(key)
+        if rel is None:
+            rel = self._folder_rels[key] = config.relative(folder)
+        return name if rel == "." else f"{rel}/{name}"
 
     # ---------------------------------------------------------------- first pass
 
     def survey(self, paths: Sequence[Path]) -> list[_File]:
-        """Stat every file; with a cache, read and hash it and fingerprint the run."""
-        if self.cache is not None:
-            import hashlib
-
-        files = []
-        run_hash = hashlib.sha256() if self.cache is not None else None
-        kept = 0
-        for path in paths:
-            file = _File(path, display_path(path))
-            if self.cache is None:
+        """Stat every file; with a cache, find its digest (recorded for its stat in the
+        cache's index, else read and hashed) and fingerprint the run."""
+        cache = self.cache
+        if cache is None:
+            files = []
+            for path in paths:
+                file = _File(path, display_path(path))
                 try:
                     file.size = os.stat(path).st_size
                 except OSError:
                     file.size = -1
-            else:
-                # one open for the size and the bytes (a stat, then a read, cost two
-                # look-ups of the path per file on a re-run that does little else)
+                files.append(file)
+            return files
+        import stat
+        import time
+
+        from postlint.cache import content_digest, digest
+
+        cwd = os.getcwd()
+        # before any file is read: a file changed after this moment is never trusted by
+        # a stat recorded now (the racy-timestamp guard, postlint.cache)
+        read_ns = time.time_ns()
+        files = []
+        run_parts: list[str] = []
+        kept = 0
+        #: per folder as written (up to the file's name): its absolute path, config, config
+        #: key and displayed path (None: each file's is worked out, `_display`)
+        folders: dict[str, tuple[str, Config, str, str | None]] = {}
+        S_ISLNK, S_ISREG, lstat = stat.S_ISLNK, stat.S_ISREG, os.lstat
+        record_of, trusted = cache.record, cache.trusted_digest
+        sep, altsep = os.sep, os.altsep
+        for path in paths:
+            text = os.fspath(path)
+            cut = text.rfind(sep) + 1
+            if altsep:
+                cut = max(cut, text.rfind(altsep) + 1)
+            head, name = text[:cut], text[cut:]
+            known = folders.get(head)
+            if known is None:
+                config = self.resolver.config_for(path)
+                shown: str | None = self._display(path)
+                # display_path gives a file's folder as its folder's, then the name
+                assert shown is not None
+                shown = shown[: len(shown) - len(name)] if name and shown.endswith(name) else None
+                known = folders[head] = (
+                    os.path.join(cwd, head), config, self._config_key(config), shown,
+                )  # fmt: skip
+            where, config, config_key, shown = known
+            where += name  # os.path.join(cwd, text)
+            usual = shown is not None and name[:1] != "."
+            display = f"{shown}{name}" if usual else self._display(path)
+            file = _File(path, display, config=config, where=where)
+            try:
+                st = lstat(where)
+                if S_ISLNK(st.st_mode):
+                    file.link = True
+                    st = os.stat(where)
+            except OSError:
+                st = None
+            if st is not None and S_ISREG(st.st_mode):
+                file.size = st.st_size
+                file.record = record = record_of(config_key, where)
+                file.digest = trusted(record, st)
+            if not file.digest:
+                # one open for the stat and the bytes
                 data = None
                 try:
                     with open(path, "rb") as fh:
-                        file.size = os.fstat(fh.fileno()).st_size
+                        st = os.fstat(fh.fileno())
+                        file.size = st.st_size
                         if file.size <= self.config(file).drafts.max_file_size:
                             data = fh.read()
                 except OSError:
@@ -492,14 +661,15 @@ class _Run:
                             file.size = os.stat(path).st_size
                     data = None
                 if data is not None:
-                    file.digest = hashlib.sha256(data).hexdigest()
+                    file.digest = content_digest(data)
+                    if st is not None and S_ISREG(st.st_mode):
+                        file.record = cache.note_digest(config_key, where, st, file.digest, read_ns)
                     if kept + len(data) <= _KEEP_TOTAL:
                         file.data = data
                         kept += len(data)
-            if run_hash is not None:
-                run_hash.update(f"{file.display}\0{file.digest}\n".encode("utf-8", "surrogatepass"))
+            run_parts.append(f"{file.display}\0{file.digest}\n")
             files.append(file)
-        self.fingerprint = run_hash.hexdigest() if run_hash is not None else ""
+        self.fingerprint = digest("".join(run_parts))
         return files
 
     # ---------------------------------------------------------------- results
@@ -531,6 +701,8 @@ class _Run:
             if self.pool is not None:
                 self.pool.terminate()
                 self.pool.join()
+            if self.cache is not None:
+                self.cache.flush()  # the index, once, with what this run changed
 
     def _serial(self, plans: Iterator[Any]) -> Iterator[Result]:
         """Finish the plans in order, `NLP_FILES` at a time, the files of each chunk
@@ -543,6 +715,13 @@ class _Run:
             if len(units) > 1:
                 _annotate_ahead(units, self.resolver, in_worker=False)
             for plan in chunk:
+                if plan[0] == "cached":  # the usual file of a re-run, without generators
+                    result = self._replay_one(*plan[1:])
+                    if result is not None:
+                        yield result
+                        if self.progress is not None:
+                            self.progress(1, 0)
+                        continue
                 yield from self._finish(plan)
 
     def check_entries(self, files: list[_File]) -> None:
@@ -555,16 +734,15 @@ class _Run:
         for file in files:
             if not file.digest:
                 continue  # unreadable or too big: read no posts, so no cross-post state
-            key = self._file_key(file, self.config(file))
-            entry = self.cache.load(key, small=True)
+            config = self.config(file)
+            key = self._file_key(file, config)
+            entry = self.cache.load(self._config_key(config), file.where, key, file.record)
+            file.record = None
             if entry is None:
                 complete = False
                 continue
             fingerprint = entry.fingerprint
-            if entry.data is not None:
-                file.entry = entry  # in memory: no open file is kept
-            else:
-                entry.close()
+            file.entry = entry
             if fingerprint == "":
                 file.cached = "file"
             elif fingerprint == self.fingerprint:
@@ -581,10 +759,9 @@ class _Run:
             usable = file.cached == "file" or (file.cached == "run" and self.whole_run_cached)
             entry = None
             if usable:
-                entry = file.entry if file.entry is not None else self.cache.load(key)
+                entry = file.entry
                 file.entry = None
             if entry is not None and entry.fingerprint not in ("", self.fingerprint):
-                entry.close()
                 entry = None
             if entry is not None:
                 return ("cached", file, config, entry)
@@ -648,29 +825,72 @@ class _Run:
         if self.progress is not None:
             self.progress(1, 0)
 
-    def _from_cache(self, file: _File, config: Config, entry: Entry) -> Iterator[Result]:
-        from postlint.cache import problem_from
-        from postlint.drafts import decode
-
-        header = entry.header
-        data = file.data if file.data is not None else file.path.read_bytes()
-        try:
-            text = decode(data)[0]
-        except Exception:  # DraftError: cached with no text (binary, invalid UTF-8)
-            text = ""
-        source = Source(
-            file.display, text, str(header.get("encoding", "utf-8")), bool(header.get("bom")),
+    def _cached_source(self, file: _File, header: dict[str, Any]) -> Source:
+        source = _CachedSource(
+            file.display, "", str(header.get("encoding", "utf-8")), bool(header.get("bom")),
             path=file.path,
         )  # fmt: skip
-        source.notices.extend(str(n) for n in header.get("notices", ()))
+        source.data = file.data
+        del source.text  # read when a reporter asks for it (a replayed file is not read)
+        notices = header.get("notices")
+        if notices:
+            source.notices.extend(map(str, notices))
+        return source
+
+    def _replay_one(self, file: _File, config: Config, entry: Entry) -> Result | None:
+        """The one result of a file whose entry is one part kept in the index (None for
+        other entries, and when its problems do not read back: `_from_cache` deals with
+        those)."""
+        from postlint.cache import problems_from
+
+        render = self.render
+        if render is not None:
+            counts = entry.counts()
+            data = entry.only_data()
+            replay = entry.rendered(render.signature_for(file.display))
+            if counts is not None and data is not None and replay is not None:
+                # the usual file of a re-run: its output and counts, no problem rebuilt
+                replayed = _ReplayedResult(self._cached_source(file, entry.header), [], config)
+                replayed._lazy = (data, file.display)
+                replayed.rendered = replay
+                replayed.counts = counts
+                return replayed
+        values = entry.only_part()
+        if values is None:
+            return None
+        try:
+            problems = problems_from(values, file.display)
+        except ValueError:
+            return None
+        result = Result(self._cached_source(file, entry.header), problems, config)
+        if render is not None:
+            signature = render.signature_for(file.display)
+            replay = entry.rendered(signature)
+            if replay is not None:
+                result.rendered = replay
+            else:
+                result.rendered = render(result)
+                if self.cache is not None:
+                    self.cache.add_rendering(entry, signature, result.rendered)
+        return result
+
+    def _from_cache(self, file: _File, config: Config, entry: Entry) -> Iterator[Result]:
+        from postlint.cache import problems_from
+
+        one = self._replay_one(file, config, entry)
+        if one is not None:
+            yield one
+            return
+        header = entry.header
+        display = file.display
+        source = self._cached_source(file, header)
         parts = int(header["parts"])
         render = self.render if parts == 1 else None
-        signature = render.signature_for(file.display) if render is not None else ""
+        signature = render.signature_for(display) if render is not None else ""
         replay = entry.rendered(signature) if render is not None else None
         try:
             for i, values in enumerate(entry.parts()):
-                problems = [problem_from(v, file.display) for v in values]
-                result = Result(source, problems, config, i, i == parts - 1)
+                result = Result(source, problems_from(values, display), config, i, i == parts - 1)
                 if replay is not None:
                     result.rendered = replay
                 elif self.render is not None:
@@ -686,7 +906,7 @@ class _Run:
             return
         if render is not None and replay is None and self.cache is not None:
             assert result.rendered is not None
-            self.cache.add_rendering(file.key, entry, signature, result.rendered)
+            self.cache.add_rendering(entry, signature, result.rendered)
 
     def _replay_cross_post(self, upto: _File) -> None:
         """Rebuild the cross-post rules' state from every file before `upto` (their
@@ -752,6 +972,8 @@ class _Run:
             base_posts += output.posts
             if self.cache is not None and key and i == 0:
                 writer = self.cache.writer(
+                    file.where,
+                    self._config_key(config),
                     key,
                     {
                         "encoding": source.encoding,

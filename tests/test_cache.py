@@ -59,7 +59,18 @@ def check(*args: str) -> tuple[int, str, str]:
 
 
 def entries(folder: Path) -> list[Path]:
+    """The cache's files (the index's shards, big entries' own files)."""
     return sorted(p for p in (folder / f"v{cache_module.FORMAT}").rglob("*") if p.is_file())
+
+
+def records(folder: Path) -> dict[str, list[list[object]]]:
+    """Every file's records in the cache's index (one per config key), by the file's
+    absolute path."""
+    found: dict[str, list[list[object]]] = {}
+    for shard in sorted((folder / f"v{cache_module.FORMAT}").glob("index-*")):
+        for where, record in cache_module._read_shard(str(shard)).items():
+            found.setdefault(where, []).append(record)
+    return found
 
 
 EXPECTED = """\
@@ -72,7 +83,10 @@ drafts/b.md:4:21: warning [marker] marker ZQXMARK
 def test_a_rerun_reads_the_cache_and_gives_the_same_output(project: Path) -> None:
     cache = project / ".postlint_cache"
     assert check("drafts") == (1, EXPECTED, "")
-    assert len(entries(cache)) == 3
+    assert sorted(records(cache)) == [
+        str(project / "drafts" / n) for n in ("a.txt", "b.md", "c.txt")
+    ]
+    assert all(len(rs) == 1 and rs[0][3] is not None for rs in records(cache).values())
     assert (cache / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
     stamps = [p.stat().st_mtime_ns for p in entries(cache)]
     assert check("drafts") == (1, EXPECTED, "")
@@ -84,7 +98,7 @@ def test_no_cache_and_cache_dir(project: Path, tmp_path: Path) -> None:
     assert not (project / ".postlint_cache").exists()
     elsewhere = tmp_path / "elsewhere"
     assert check("--cache-dir", str(elsewhere), "drafts") == (1, EXPECTED, "")
-    assert len(entries(elsewhere)) == 3
+    assert len(records(elsewhere)) == 3
     assert not (project / ".postlint_cache").exists()
 
 

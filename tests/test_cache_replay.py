@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from postlint import cache as cache_module
 from postlint.cli import cli
-from tests.test_cache import MARKER_RULE, make_project
+from tests.test_cache import MARKER_RULE, make_project, records
 
 
 @pytest.fixture
@@ -35,6 +35,12 @@ def check(*args: str) -> tuple[int, str, str]:
 def entry_files(project: Path) -> list[Path]:
     folder = project / ".postlint_cache" / f"v{cache_module.FORMAT}"
     return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def headers(project: Path) -> list[dict[str, object]]:
+    """The header of every entry in the index."""
+    kept = records(project / ".postlint_cache").values()
+    return [r[3][1] for rs in kept for r in rs if r[3] is not None]  # type: ignore[index]
 
 
 OPTIONS = [
@@ -67,7 +73,7 @@ def test_every_format_after_another_replays_its_own_output(project: Path) -> Non
             assert check(*options, "drafts") == fresh[options], options
     # the default key's entries keep text, coloured text, concise, github (json and sarif
     # render from the problems; --select and --fail-on are other keys)
-    kept = [header(p).get("rendered") for p in entry_files(project)]
+    kept = [header.get("rendered") for header in headers(project)]
     assert max(len(r) for r in kept if isinstance(r, dict)) == cache_module.RENDERINGS
 
 
@@ -87,17 +93,10 @@ def test_a_rerun_from_another_folder_shows_its_own_paths(project: Path) -> None:
         )
 
 
-def header(path: Path) -> dict[str, object]:
-    import marshal
-
-    data = path.read_bytes()[len(cache_module._MAGIC) :]
-    value: dict[str, object] = marshal.loads(data[4 : 4 + int.from_bytes(data[:4], "little")])
-    return value
-
-
 def test_a_replayed_run_writes_no_entry(project: Path) -> None:
     check("drafts")
-    kept = [header(p).get("rendered") for p in entry_files(project)]
+    kept = [header.get("rendered") for header in headers(project)]
+    assert len(kept) == 5
     assert all(isinstance(r, dict) and len(r) == 1 for r in kept)
     stamps = [p.stat().st_mtime_ns for p in entry_files(project)]
     check("drafts")
@@ -122,19 +121,14 @@ def test_a_changed_file_is_not_replayed(project: Path) -> None:
 
 def test_garbled_renderings_are_ignored_and_rebuilt(project: Path) -> None:
     """An entry whose rendered table is not text is replayed from its problems."""
-    import marshal
-
     fresh = check("--no-cache", "drafts")
     check("drafts")
     for path in entry_files(project):
-        data = path.read_bytes()
-        magic = data[: len(cache_module._MAGIC)]
-        size = int.from_bytes(data[len(magic) : len(magic) + 4], "little")
-        body = data[len(magic) + 4 + size :]
-        header = marshal.loads(data[len(magic) + 4 : len(magic) + 4 + size])
-        header["rendered"] = {k: 42 for k in header.get("rendered", {})} or ["junk"]
-        head = marshal.dumps(header)
-        path.write_bytes(magic + len(head).to_bytes(4, "little") + head + body)
+        shard = cache_module._read_shard(str(path))
+        for record in shard.values():
+            header = record[3][1]
+            header["rendered"] = {k: 42 for k in header.get("rendered", {})} or ["junk"]
+        cache_module._write_shard(str(path), shard)
     assert check("drafts") == fresh
     assert check("drafts") == fresh
 

@@ -47,6 +47,23 @@ class Summary:
             self.rule_severity[p.rule] = p.severity
         self.fixable += fixable
 
+    def add_counts(self, counts: tuple[Any, ...], fixable: int, new_file: bool = True) -> None:
+        """`add` for problems counted before (`postlint.cache.problem_counts`: a file
+        replayed from the cache)."""
+        by_severity, by_rule, rule_severity = counts[:3]
+        if new_file:
+            self.files += 1
+            self._counted = False
+        if by_severity and not self._counted:
+            self.files_with_problems += 1
+            self._counted = True
+        for severity, n in by_severity.items():  # not Counter.update: a Python loop too
+            self.by_severity[severity] += n
+        for rule, n in by_rule.items():
+            self.by_rule[rule] += n
+        self.rule_severity.update(rule_severity)
+        self.fixable += fixable
+
     @property
     def total(self) -> int:
         return sum(self.by_severity.values())
