@@ -6,11 +6,13 @@ which print one line and where the traceback went). The click commands are in
 postlint.commands (`cli` here is that group, imported on first use).
 
 A fast path for the most common command line. Importing click costs a one-draft run about
-a tenth of its time, so `main()` runs `postlint [--no-cache] PATH...` (nothing else on the
-command line: no other option, no `-`, no command name first) without importing it, by
-calling what the click command `check` calls with the values click would pass: the paths
-as given (a `click.Path(path_type=str)` without checks returns its value unchanged) and
-every other option at its default. Anything else goes to click, as does a run where
+a tenth of its time, so `main()` runs `postlint [--no-cache] [--cache-dir DIR] PATH...`
+(nothing else on the command line: no other option, no `-`, no command name first) without
+importing it, by calling what the click command `check` calls with the values click would
+pass: the paths as given (a `click.Path(path_type=str)` without checks returns its value
+unchanged), DIR as a Path (a DIR that is a file, or odd, goes to click for its error) and
+every other option at its default. (`--cache-dir` is how CI and pre-commit keep the cache
+somewhere of their own, and how benchmarks/run.py times a re-run.) Anything else goes to click, as does a run where
 click's shell completion is asked for (`_POSTLINT_COMPLETE`) or on Windows (where click
 expands wildcards in the arguments itself). Both ways share the run (`lint`), the error
 handling (`guarded`) and the printing (`echo` is `click.echo`, imported when a notice or an
@@ -294,17 +296,36 @@ def _print_statistics(summary: Any) -> None:
         echo(f"{count:>6}  {rule:<{width}}  [{summary.rule_severity[rule]}]")
 
 
-def fast_paths(args: list[str]) -> tuple[str, ...] | None:
-    """The paths of `postlint [--no-cache] PATH...` when that is the whole command line,
-    else None (click reads it)."""
+def fast_paths(args: list[str]) -> tuple[tuple[str, ...], bool, str | None] | None:
+    """The paths, `--no-cache` and `--cache-dir DIR` of `postlint [--no-cache]
+    [--cache-dir DIR] PATH...` when that is the whole command line, else None (click reads
+    it, and gives its own errors: a DIR that is a file, a DIR that looks like an option)."""
     if not args or args[0] in COMMANDS or sys.platform == "win32":
         return None
     if "_POSTLINT_COMPLETE" in os.environ:  # click's shell completion
         return None
-    paths = tuple(a for a in args if a != "--no-cache")
-    if not paths or any(p.startswith("-") for p in paths):
+    paths: list[str] = []
+    no_cache = False
+    cache_dir: str | None = None
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--no-cache":
+            no_cache = True
+            continue
+        if arg == "--cache-dir" or arg.startswith("--cache-dir="):
+            value = arg[len("--cache-dir=") :] if "=" in arg else next(rest, "")
+            if cache_dir is not None or not value or value.startswith("-"):
+                return None
+            if os.path.exists(value) and not os.path.isdir(value):
+                return None  # click says what is wrong with it
+            cache_dir = value
+            continue
+        if arg.startswith("-"):
+            return None
+        paths.append(arg)
+    if not paths:
         return None
-    return paths
+    return tuple(paths), no_cache, cache_dir
 
 
 def main() -> None:
@@ -314,8 +335,8 @@ def main() -> None:
         sys.stdout.write(f"postlint, version {__version__}\n")
         sys.stdout.flush()
         return
-    paths = fast_paths(sys.argv[1:])
-    if paths is None:
+    line = fast_paths(sys.argv[1:])
+    if line is None:
         from postlint.commands import cli
 
         cli(prog_name="postlint")
@@ -323,12 +344,13 @@ def main() -> None:
     from postlint.kept import keep_dataclass_code
 
     keep_dataclass_code()
-    no_cache = len(paths) < len(sys.argv) - 1
-    guarded(lambda: _lint_defaults(paths, no_cache), sys.exit)
+    guarded(lambda: _lint_defaults(*line), sys.exit)
 
 
-def _lint_defaults(paths: tuple[str, ...], no_cache: bool) -> None:
-    """`lint` with what click passes for `postlint [--no-cache] PATH...`."""
+def _lint_defaults(paths: tuple[str, ...], no_cache: bool, cache_dir: str | None) -> None:
+    """`lint` with what click passes for `postlint [--no-cache] [--cache-dir DIR] PATH...`."""
+    from pathlib import Path
+
     lint(
         paths,
         config_path=None,
@@ -348,7 +370,7 @@ def _lint_defaults(paths: tuple[str, ...], no_cache: bool) -> None:
         color="auto",
         jobs=None,
         no_cache=no_cache,
-        cache_dir=None,
+        cache_dir=None if cache_dir is None else Path(cache_dir),
     )
 
 

@@ -1,4 +1,4 @@
-"""The fast path of `postlint [--no-cache] PATH...` (postlint.cli): the same output, errors
+"""The fast path of `postlint [--no-cache] [--cache-dir DIR] PATH...` (postlint.cli): the same output, errors
 and exit codes as the click command, without importing click; every other command line
 goes to click."""
 
@@ -68,13 +68,20 @@ def test_the_command_names_are_the_groups() -> None:
 
 
 @pytest.mark.parametrize(
-    ("args", "paths"),
+    ("args", "line"),
     [
-        (["a.txt"], ("a.txt",)),
-        (["--no-cache", "a.txt", "b"], ("a.txt", "b")),
-        (["a.txt", "--no-cache", "b", "--no-cache"], ("a.txt", "b")),
+        (["a.txt"], (("a.txt",), False, None)),
+        (["--no-cache", "a.txt", "b"], (("a.txt", "b"), True, None)),
+        (["a.txt", "--no-cache", "b", "--no-cache"], (("a.txt", "b"), True, None)),
+        (["--cache-dir", "c", "a.txt"], (("a.txt",), False, "c")),
+        (["a.txt", "--cache-dir=c", "--no-cache"], (("a.txt",), True, "c")),
         ([], None),
         (["--no-cache"], None),
+        (["--cache-dir", "c"], None),
+        (["a.txt", "--cache-dir"], None),  # click: the option needs a value
+        (["--cache-dir", "--no-cache", "a.txt"], None),  # click takes it as the value
+        (["--cache-dir=", "a.txt"], None),
+        (["--cache-dir", "c", "--cache-dir", "d", "a.txt"], None),
         (["check", "a.txt"], None),
         (["rules"], None),
         (["a.txt", "-"], None),
@@ -87,9 +94,18 @@ def test_the_command_names_are_the_groups() -> None:
     ],
 )
 def test_only_plain_paths_take_the_fast_path(
-    args: list[str], paths: tuple[str, ...] | None
+    args: list[str], line: tuple[tuple[str, ...], bool, str | None] | None
 ) -> None:
-    assert cli_module.fast_paths(args) == paths
+    assert cli_module.fast_paths(args) == line
+
+
+def test_a_cache_dir_that_is_a_file_goes_to_click(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "file").write_text("")
+    monkeypatch.chdir(tmp_path)
+    assert cli_module.fast_paths(["--cache-dir", "file", "a.txt"]) is None
+    assert cli_module.fast_paths(["--cache-dir", "new", "a.txt"]) == (("a.txt",), False, "new")
 
 
 def test_shell_completion_goes_to_click(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -107,6 +123,9 @@ def test_shell_completion_goes_to_click(monkeypatch: pytest.MonkeyPatch) -> None
         (["--no-cache", "missing.txt", "explian", "a.txt"], {}),
         (["--no-cache", "broken/c.txt"], {}),
         (["folder", "clean.txt"], {}),  # the result cache: written, then read
+        (["--cache-dir", "kept", "folder", "a.txt"], {}),
+        (["a.txt", "--cache-dir=kept"], {}),
+        (["--cache-dir", "clean.txt", "a.txt"], {}),  # a file: click's error
     ],
 )
 def test_the_fast_path_prints_and_exits_as_click_does(
