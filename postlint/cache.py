@@ -40,9 +40,10 @@ writes nothing (nor does a re-read of a file still too new for its stat to be tr
 The header also keeps the file's rendered output (`Writer.render`, `Entry.rendered`), for
 output formats whose output for a file depends on that file alone (postlint.runner's
 `Renderer`), under a signature of the format, the colour setting and the displayed path.
-A re-run of an unchanged file then writes that text instead of rendering its problems
-(the problems are still loaded: the summary and the exit code count them), and the file
-is not even read (postlint.runner reads it only when a reporter asks for its text). A
+A re-run of an unchanged file then writes that text instead of rendering its problems;
+the summary and the exit code use what the problems count as, kept in the header beside
+it (`problem_counts`), so no problem is rebuilt unless something asks for them, and the
+file is not even read (postlint.runner reads it only when a reporter asks for its text). A
 run in another format, colour or folder renders its own and adds it to the entry (at most
 `RENDERINGS`, the oldest dropped); output longer than `RENDERED_MAX` and files linted in
 parts are rendered afresh each run. Reporters are in the source stamp, so an edited
