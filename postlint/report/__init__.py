@@ -35,12 +35,7 @@ class Summary:
 
     def add(self, problems: list[Problem], fixable: int, new_file: bool = True) -> None:
         """Count one linted file (`new_file` false: another part of the same big file)."""
-        if new_file:
-            self.files += 1
-            self._counted = False
-        if problems and not self._counted:
-            self.files_with_problems += 1
-            self._counted = True
+        self._file(new_file, bool(problems))
         for p in problems:
             self.by_severity[p.severity] += 1
             self.by_rule[p.rule] += 1
@@ -51,18 +46,22 @@ class Summary:
         """`add` for problems counted before (`postlint.cache.problem_counts`: a file
         replayed from the cache)."""
         by_severity, by_rule, rule_severity = counts[:3]
-        if new_file:
-            self.files += 1
-            self._counted = False
-        if by_severity and not self._counted:
-            self.files_with_problems += 1
-            self._counted = True
+        self._file(new_file, bool(by_severity))
         for severity, n in by_severity.items():  # not Counter.update: a Python loop too
             self.by_severity[severity] += n
         for rule, n in by_rule.items():
             self.by_rule[rule] += n
         self.rule_severity.update(rule_severity)
         self.fixable += fixable
+
+    def _file(self, new_file: bool, has_problems: bool) -> None:
+        """Count a file, and once as a file with problems (a big file's parts count once)."""
+        if new_file:
+            self.files += 1
+            self._counted = False
+        if has_problems and not self._counted:
+            self.files_with_problems += 1
+            self._counted = True
 
     @property
     def total(self) -> int:
