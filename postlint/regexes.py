@@ -5,8 +5,9 @@ integers) before its C engine takes the program. For the text model's URL patter
 TLD list) and the shipped rules' phrase lists that is most of a one-draft run: a third of
 a second here. So the program the C engine received is kept in the user cache dir (one
 small file per pattern, in a folder named after the `regex` files that made it, compiler
-and engine, by size and time, and the Python version) and handed to the engine directly next time. A file that is missing, damaged or made
-for another pattern is ignored and written anew. Results never depend on it: the program
+and engine, by size and time, and the Python version) and handed to the engine directly
+next time. A file that is missing, damaged or made for another pattern is ignored and
+written anew. Results never depend on it: the program
 is the one `regex.compile` builds.
 
 The C engine alone. Importing the `regex` package costs a one-draft run about 40 ms,
