@@ -265,17 +265,15 @@ def test_the_default_packs_minus_nlp_rules_never_import_spacy(tmp_path: Path) ->
     }
 
 
-def test_rare_words_answer_the_same_searched_or_from_the_set() -> None:
-    """The first look-ups search en-rare.txt's text, later ones a set: the same answers, for
-    the file's first and last words too, and no word found inside another."""
+def test_every_rare_word_is_found_and_nothing_else() -> None:
+    """en-rare.txt's words are looked up by bisecting the words of their length: each is
+    found, from the kept copy as from a fresh build, and no other string is."""
     path = Path(hashtag_case.__file__).parent.parent / "data" / "words" / "en-rare.txt"
     words = path.read_text(encoding="utf-8").split()
-    asked = [words[0], words[-1], words[len(words) // 2], "foodie", "oodie", "foodi", "sunset"]
-    searched = hashtag_case._RareWords()
-    answers = [w in searched for w in asked]
-    assert searched._set is None  # all searched
-    from_set = hashtag_case._RareWords()
-    from_set.SEARCHES = 0
-    assert [w in from_set for w in asked] == answers
-    assert from_set._set is not None
-    assert answers == [True, True, True, True, False, False, False]
+    assert hashtag_case._rare_blocks() == hashtag_case._build_rare_blocks(str(path))
+    rare = hashtag_case._RareWords()
+    assert all(w in rare for w in words)
+    listed = set(words)
+    others = ["", "oodie", "foodi", "sunset", "a" * 40, *(w + "q" for w in words[::97])]
+    assert "foodie" in rare
+    assert not any(w in rare for w in others if w not in listed)

@@ -261,31 +261,65 @@ def splits(letters: str, size: int = 40_000) -> list[tuple[float, tuple[str, ...
 
 class _RareWords:
     """The rest of the word list (en-rare.txt): words too rare to split with, but words.
-    The first look-ups search the file's text (a one-draft run asks once or twice); later
-    ones use a set, built once (about 10 ms)."""
-
-    SEARCHES = 256
+    Kept as the words of each length sorted and joined (postlint.kept, by the file's size
+    and time), so a look-up is a bisection of one string: no set of 42,769 words is built
+    (a few MiB in a big run) and a one-draft run reads one small kept file."""
 
     def __init__(self) -> None:
-        self._text: str | None = None
-        self._set: frozenset[str] | None = None
-        self._asked = 0
+        self._blocks: tuple[str, ...] | None = None
 
     def __contains__(self, word: str) -> bool:
-        if self._set is not None:
-            return word in self._set
-        if self._text is None:
-            import os
+        if self._blocks is None:
+            self._blocks = _rare_blocks()
+        width = len(word)
+        if not 0 < width < len(self._blocks):
+            return False
+        block = self._blocks[width]
+        lo, hi = 0, len(block) // width
+        while lo < hi:  # the words of this length, `width` letters apart
+            mid = (lo + hi) // 2
+            probe = block[mid * width : mid * width + width]
+            if probe < word:
+                lo = mid + 1
+            elif probe > word:
+                hi = mid
+            else:
+                return True
+        return False
 
-            here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-            path = os.path.join(here, "data", "words", "en-rare.txt")
-            with open(path, encoding="utf-8") as fh:
-                self._text = "\n" + fh.read()
-        self._asked += 1
-        if self._asked > self.SEARCHES:
-            self._set = frozenset(self._text.split())
-            return word in self._set
-        return f"\n{word}\n" in self._text
+
+def _rare_blocks() -> tuple[str, ...]:
+    import os
+
+    from postlint import kept
+
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    path = os.path.join(here, "data", "words", "en-rare.txt")
+    try:
+        st = os.stat(path)
+    except OSError:
+        return _build_rare_blocks(path)  # the error it gives
+    stamp = f"{st.st_size}:{st.st_mtime_ns}"
+    blocks: tuple[str, ...] = kept.built(
+        "rare-words", stamp, lambda: _build_rare_blocks(path), _are_blocks
+    )
+    return blocks
+
+
+def _build_rare_blocks(path: str) -> tuple[str, ...]:
+    with open(path, encoding="utf-8") as fh:
+        words = set(fh.read().split())
+    by_length: list[list[str]] = [[] for _ in range(max(map(len, words), default=0) + 1)]
+    for word in sorted(words):
+        by_length[len(word)].append(word)
+    return tuple("".join(same) for same in by_length)
+
+
+def _are_blocks(value: object) -> bool:
+    return isinstance(value, tuple) and all(
+        isinstance(block, str) and len(block) % max(width, 1) == 0
+        for width, block in enumerate(value)
+    )
 
 
 _rare = _RareWords()
