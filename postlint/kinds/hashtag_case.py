@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
@@ -203,6 +203,11 @@ class WordCosts:
                 return math.log(self._scale * self._ranks[width][mid])
         return default
 
+    def fast_get(self) -> Callable[[str], float | None]:
+        """`get`, or the dict's own once it is built (a C call: `splits` calls it for every
+        slice of a hashtag)."""
+        return self.get if self._costs is None else self._costs.get
+
     def _all(self) -> dict[str, float]:
         costs: dict[str, float] = {}
         for width, block in enumerate(self._blocks):
@@ -231,7 +236,7 @@ def _longest(size: int) -> int:
 
 def splits(letters: str, size: int = 40_000) -> list[tuple[float, tuple[str, ...]]]:
     """The cheapest ways to write `letters` as words of the list, cheapest first."""
-    costs = _costs(size)
+    get = _costs(size).fast_get()
     longest = _longest(size)
     best: list[list[tuple[float, tuple[str, ...]]]] = [[(0.0, ())]]
     for end in range(1, len(letters) + 1):
@@ -240,16 +245,13 @@ def splits(letters: str, size: int = 40_000) -> list[tuple[float, tuple[str, ...
             if not best[start]:
                 continue  # no split reaches `start`: nothing to extend (few 1-letter words)
             word = letters[start:end]
-            cost = costs.get(word)
-            if (
-                cost is None
-                and word.endswith("s")
-                and not word.endswith("ss")
-                and word[:-1] in costs
-            ):
+            cost = get(word)
+            if cost is None and word.endswith("s") and not word.endswith("ss"):
                 # A plural or possessive the list lacks ("womens" in #womenswear) is a word too,
                 # so that women|swear is seen to compete with womens|wear.
-                cost = costs[word[:-1]] + _PLURAL_COST
+                singular = get(word[:-1])
+                if singular is not None:
+                    cost = singular + _PLURAL_COST
             if cost is None:
                 continue
             for total, words in best[start]:
