@@ -91,3 +91,7 @@ def test_a_warm_run_uses_the_regex_engine_without_its_compiler(tmp_path: Path) -
     assert "postlint.kinds.hashtag_case" in modules  # the rules did run
     assert "regex._regex" in modules
     assert sorted(modules & {"regex", "regex._main", "regex._regex_core"}) == []
+    # with the rule files' parse kept (no tomllib), nothing needs datetime: a draft with
+    # no scheduled time does not
+    assert "tomllib" not in modules
+    assert "datetime" not in modules

@@ -8,7 +8,6 @@ is checked once, at its first post; the hit is an empty span at the start of the
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -16,7 +15,11 @@ from typing import TYPE_CHECKING, Any
 from postlint.kinds import Hit
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from postlint.drafts import Post
+# `datetime` is imported when a post has a time to check: most drafts have none, and a
+# warm one-draft run imports it for nothing else (tests/test_imports.py)
 
 NEEDS = frozenset({"text"})
 FIELDS = ("scheduled", "status", "key")
@@ -44,11 +47,15 @@ def new_state() -> State:
 
 def now() -> dt.datetime:
     """The current local time, timezone-aware (a function so tests can replace it)."""
+    import datetime as dt
+
     return dt.datetime.now().astimezone()
 
 
 def parse_time(value: Any) -> dt.datetime | dt.date | None:
     """A datetime or date from a YAML/TOML value or an ISO 8601 string (None: unreadable)."""
+    import datetime as dt
+
     if isinstance(value, (dt.datetime, dt.date)):
         return value
     if not isinstance(value, str) or not value.strip():
@@ -75,6 +82,8 @@ def _ago(delta: dt.timedelta) -> str:
 
 def status(value: dt.datetime | dt.date, current: dt.datetime) -> str | None:
     """How long ago `value` was, relative to `current` (aware, local); None if not past."""
+    import datetime as dt
+
     if not isinstance(value, dt.datetime):
         today = current.date()
         if value >= today:
