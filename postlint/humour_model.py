@@ -30,7 +30,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import time
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
@@ -347,34 +346,16 @@ def _load(path: Path, where: str, stamp: tuple[int, int]) -> HumourModel:
     return decode_model(data, path)
 
 
-#: load_model's last answers (by the path asked for) and when their files were looked at
-_recent: dict[Any, tuple[HumourModel, float]] = {}
-#: how long such an answer stands before the file is looked at again
-RECHECK_SECONDS = 1.0
-
-
 def load_model(path: Path | None = None) -> HumourModel:
     """Load a humour model (None: the shipped one); cached per process, file and version.
 
     The cache key is the absolute path and the file's modification time and size, so a
     long-running process (the language server) or a changed working directory never
-    scores with a model that was retrained or replaced since: the file is looked at again
-    once its last look is `RECHECK_SECONDS` old (the humour rule asks for every post).
+    scores with a model that was retrained or replaced since.
     """
-    # the humour rule asks for every post: the same answer for RECHECK_SECONDS, then the
-    # file is looked at again (a relative path is asked for again in another directory)
-    key = path if path is None or os.path.isabs(path) else (str(path), os.getcwd())
-    now = time.monotonic()
-    recent = _recent.get(key)
-    if recent is not None and now - recent[1] < RECHECK_SECONDS:
-        return recent[0]
     path = Path(path) if path is not None else SHIPPED
     try:
         info = os.stat(path)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read humour model: {exc.strerror or exc}") from None
-    model = _load(path, os.path.abspath(path), (info.st_mtime_ns, info.st_size))
-    if len(_recent) >= 8:
-        _recent.clear()
-    _recent[key] = (model, now)
-    return model
+    return _load(path, os.path.abspath(path), (info.st_mtime_ns, info.st_size))

@@ -70,6 +70,8 @@ class RunState:
     #: rule name → whether its kind is cross-post (asked once: `hasattr` on a module that
     #: lacks the name raises and catches inside, for every post)
     cross: dict[str, bool] = field(default_factory=dict)
+    #: a kind's module → its `prepare`, or None (asked once, as `cross`)
+    preparers: dict[Any, Any] = field(default_factory=dict)
 
 
 def _escape(replacement: str, escape: str, newline: str = "\n") -> str | None:
@@ -311,14 +313,22 @@ def lint(
 
 def _prepare(rule: Rule, state: RunState) -> tuple[Rule, bool, dict[str, Any], Any, bool]:
     """A rule as the lint loop uses it: whether it runs on every post (no post kinds or
-    platforms to ask about), its options as message values, its kind's `check`, and
+    platforms to ask about), its options as message values, its kind's `check` (or what
+    its `prepare` gives for this source), and
     whether the kind is cross-post (recorded in `state`, asked once: `hasattr` on a
     module that lacks the name raises and catches inside)."""
     cross = state.cross.get(rule.name)
     if cross is None:
         cross = state.cross[rule.name] = hasattr(rule.module, "new_state")
     always = not rule.post_kinds and not rule.platforms
-    return rule, always, options_as_dict(rule.options), rule.module.check, cross
+    # a kind may do its per-source work once (`prepare(options)` gives the source's check)
+    module = rule.module
+    if module in state.preparers:
+        prepare = state.preparers[module]
+    else:
+        prepare = state.preparers[module] = getattr(module, "prepare", None)
+    check = rule.module.check if prepare is None else prepare(rule.options)
+    return rule, always, options_as_dict(rule.options), check, cross
 
 
 def _rule_state(rule: Rule, state: RunState) -> Any:

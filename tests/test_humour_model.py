@@ -392,24 +392,3 @@ def test_train_command_without_the_train_extra_says_how_to_install(
         "postlint: error: training needs the train extra (sklearn is missing): "
         "pip install 'postlint[train]'\n"
     )
-
-
-def test_a_model_replaced_on_disk_is_used_once_its_last_look_is_old(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The humour rule asks for the model on every post, so the file is looked at again
-    only after RECHECK_SECONDS: within that the same model, after it the new one."""
-    from postlint import humour_model
-
-    head, meta, numbers, rest = SHIPPED.read_bytes().split(b"\n", 3)
-    fields = numbers.split(b" ")
-    path = tmp_path / "ours.model"
-    path.write_bytes(SHIPPED.read_bytes())
-    first = load_model(path)
-    fields[3] = b"0.5"  # another threshold: another model
-    path.write_bytes(b"\n".join((head, meta, b" ".join(fields), rest)))
-    monkeypatch.setattr(humour_model, "RECHECK_SECONDS", 3600.0)
-    assert load_model(path) is first
-    monkeypatch.setattr(humour_model, "RECHECK_SECONDS", 0.0)
-    replaced = load_model(path)
-    assert (first.threshold, replaced.threshold) == (0.63, 0.5)

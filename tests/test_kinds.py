@@ -782,3 +782,25 @@ def test_deflection_options() -> None:
         options(deflection)
     with pytest.raises(ConfigError, match="max-other-words: expected an integer >= 0, got -1"):
         options(deflection, redirects=["dm us"], max_other_words=-1)
+
+
+@pytest.mark.parametrize("detector", ["both", "model", "signals"])
+def test_humour_prepared_for_a_source_finds_what_check_finds(detector: str) -> None:
+    """The linter asks `prepare` once per source (the model looked up once) and runs what
+    it gives on each post: the same hits as `check` on its own."""
+    from dataclasses import replace
+
+    from postlint.kinds import humour
+
+    options = replace(shipped("humour"), detector=detector)
+    prepared = humour.prepare(options)
+    texts = [
+        "Why did the spreadsheet break up with the calculator? It felt used.",
+        "Our quarterly product update is now available.",
+        "lol. The store opens at 10am 😂",
+        "",
+    ]
+    for text in texts:
+        post = make_post(text)
+        assert list(prepared(post, options)) == list(humour.check(post, options))
+    assert sum(bool(list(humour.check(make_post(t), options))) for t in texts) >= 1

@@ -16,7 +16,7 @@ The hit carries the model's score and the threshold, so messages and JSON show t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -90,15 +90,33 @@ def signals(post: Post, options: Options) -> list[str]:
 
 def model_score(text: str, options: Options) -> tuple[float, float]:
     """The model's score of `text` and the threshold in force (loads the model once)."""
+    model, threshold = _model(options)
+    return model.score(text), threshold
+
+
+def _model(options: Options) -> tuple[Any, float]:
     from postlint.humour_model import load_model
 
     model = load_model(Path(options.model) if options.model else None)
-    threshold = model.threshold if options.threshold is None else options.threshold
-    return model.score(text), threshold
+    return model, model.threshold if options.threshold is None else options.threshold
 
 
 def check(post: Post, options: Options) -> Iterator[Hit]:
     """One hit over the whole post when no detector in use finds humour."""
+    return _check(post, options, None)
+
+
+def prepare(options: Options) -> Callable[[Post, Options], Iterator[Hit]]:
+    """`check` for the posts of one source, with the model looked up once for them (the
+    linter calls this once per source; `load_model` looks at the file on disk each time,
+    so a retrained model is seen from the next file on)."""
+    if options.detector == "signals":
+        return check
+    model = _model(options)
+    return lambda post, options: _check(post, options, model)
+
+
+def _check(post: Post, options: Options, model: tuple[Any, float] | None) -> Iterator[Hit]:
     if options.detector != "model" and signals(post, options):
         return
     if options.detector == "signals":
@@ -108,7 +126,10 @@ def check(post: Post, options: Options) -> Iterator[Hit]:
             {"signals": "", "score": None, "threshold": None, "detail": "signal list only"},
         )
         return
-    score, threshold = model_score(post.text, options)
+    if model is None:
+        score, threshold = model_score(post.text, options)
+    else:
+        score, threshold = model[0].score(post.text), model[1]
     if score >= threshold:
         return
     detail = f"model score {score:.2f}, threshold {threshold:.2f}"
