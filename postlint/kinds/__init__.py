@@ -14,6 +14,9 @@ A kind module has:
 - optionally `CONFIG_TABLES`: config tables (`accounts`) the Resolver passes in as the
   option of the same name, and `needs_for(options)`: the rule's needs when they depend
   on its options (a `tokens` pattern using `LEMMA` needs `lemmas`).
+- optionally `prepare(options)`: what the linter runs instead of `check` on the posts of
+  one source (same arguments, same hits), for work done once per source rather than per
+  post (the humour kind looks its model up once per file).
 """
 
 from __future__ import annotations
