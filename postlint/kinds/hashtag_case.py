@@ -135,6 +135,26 @@ def _build_costs(path: str, size: int) -> Packed:
     )
 
 
+def _find(blocks: tuple[str, ...], word: str) -> int:
+    """Where `word` is among the words of its length (`blocks[len(word)]`: sorted and
+    joined, `len(word)` letters apart), by bisection; -1 when it is not there."""
+    width = len(word)
+    if not 0 < width < len(blocks):
+        return -1
+    block = blocks[width]
+    lo, hi = 0, len(block) // width
+    while lo < hi:
+        mid = (lo + hi) // 2
+        probe = block[mid * width : mid * width + width]
+        if probe < word:
+            lo = mid + 1
+        elif probe > word:
+            hi = mid
+        else:
+            return mid
+    return -1
+
+
 #: the size of a rank (a C unsigned int, read with memoryview.cast("I"))
 _RANK_SIZE = memoryview(b"").cast("I").itemsize
 
@@ -187,21 +207,10 @@ class WordCosts:
         if self._left < 0:
             self._costs = self._all()
             return self._costs.get(word, default)
-        width = len(word)
-        if not 0 < width < len(self._blocks):
+        at = _find(self._blocks, word)
+        if at < 0:
             return default
-        block = self._blocks[width]
-        lo, hi = 0, len(block) // width
-        while lo < hi:  # bisection over the words of this width, `width` letters apart
-            mid = (lo + hi) // 2
-            probe = block[mid * width : mid * width + width]
-            if probe < word:
-                lo = mid + 1
-            elif probe > word:
-                hi = mid
-            else:
-                return math.log(self._scale * self._ranks[width][mid])
-        return default
+        return math.log(self._scale * self._ranks[len(word)][at])
 
     def fast_get(self) -> Callable[[str], float | None]:
         """`get`, or the dict's own once it is built (a C call: `splits` calls it for every
@@ -273,21 +282,7 @@ class _RareWords:
     def __contains__(self, word: str) -> bool:
         if self._blocks is None:
             self._blocks = _rare_blocks()
-        width = len(word)
-        if not 0 < width < len(self._blocks):
-            return False
-        block = self._blocks[width]
-        lo, hi = 0, len(block) // width
-        while lo < hi:  # the words of this length, `width` letters apart
-            mid = (lo + hi) // 2
-            probe = block[mid * width : mid * width + width]
-            if probe < word:
-                lo = mid + 1
-            elif probe > word:
-                hi = mid
-            else:
-                return True
-        return False
+        return _find(self._blocks, word) >= 0
 
 
 def _rare_blocks() -> tuple[str, ...]:
