@@ -42,7 +42,7 @@ output formats whose output for a file depends on that file alone (postlint.runn
 `Renderer`), under a signature of the format, the colour setting and the displayed path.
 A re-run of an unchanged file then writes that text instead of rendering its problems;
 the summary and the exit code use what the problems count as, kept in the header beside
-it (`problem_counts`), so no problem is rebuilt unless something asks for them, and the
+it (`postlint.report.problem_counts`), so no problem is rebuilt unless something asks for them, and the
 file is not even read (postlint.runner reads it only when a reporter asks for its text). A
 run in another format, colour or folder renders its own and adds it to the entry (at most
 `RENDERINGS`, the oldest dropped); output longer than `RENDERED_MAX` and files linted in
@@ -237,24 +237,6 @@ def problem_from(values: Sequence[Any], path: str) -> Any:
         path, line, column, end_line, end_column, rule, severity, message, post, file_fix, data,
         s, e,
     )  # fmt: skip
-
-
-def problem_counts(problems: Sequence[Any]) -> tuple[Any, ...]:
-    """What the summary and the exit code take from a part's problems: (count by severity,
-    count by rule, each rule's severity (the last seen), fixes, safe fixes), in the order
-    the problems come (report.Summary.add_counts adds them as `add` adds problems)."""
-    by_severity: dict[str, int] = {}
-    by_rule: dict[str, int] = {}
-    rule_severity: dict[str, str] = {}
-    fixes = safe = 0
-    for p in problems:
-        by_severity[p.severity] = by_severity.get(p.severity, 0) + 1
-        by_rule[p.rule] = by_rule.get(p.rule, 0) + 1
-        rule_severity[p.rule] = p.severity
-        if p.fix:
-            fixes += 1
-            safe += bool(p.fix.safe)
-    return (by_severity, by_rule, rule_severity, fixes, safe)
 
 
 _FIELDS = 13
@@ -461,6 +443,8 @@ class Writer:
         """Append one part (a list of Problems)."""
         data = marshal.dumps([problem_values(p) for p in problems])
         if self.header["parts"] == 0:  # a one-part entry keeps what its problems count as
+            from postlint.report import problem_counts
+
             self.header["counts"] = problem_counts(problems)
         else:
             self.header.pop("counts", None)

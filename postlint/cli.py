@@ -142,7 +142,7 @@ def lint(
     from postlint.config import CommandLine, Resolver
     from postlint.drafts import read_platforms
     from postlint.packs import SEVERITY_RANK
-    from postlint.report import Summary, get_reporter, plural
+    from postlint.report import Summary, get_reporter, plural, problem_counts
     from postlint.runner import STDIN, discover, run
 
     platform_names, error = read_platforms(list(_split(platforms)))
@@ -228,13 +228,11 @@ def lint(
                 summary=summary,
             )
         counts = result.counts  # replayed from the cache: counted when it was kept
-        if counts is not None:
-            summary.add_counts(counts, counts[3 if unsafe_fixes else 4], result.part == 0)
-            severities = counts[0]
-        else:
-            fixable = sum(1 for p in result.problems if p.fix and (p.fix.safe or unsafe_fixes))
-            summary.add(result.problems, fixable, new_file=result.part == 0)
-            severities = (p.severity for p in result.problems)
+        if counts is None:
+            counts = problem_counts(result.problems)
+        # (count by severity, by rule, rule severities, fixes, safe fixes)
+        summary.add_counts(counts, counts[3 if unsafe_fixes else 4], result.part == 0)
+        severities = counts[0]
         level = SEVERITY_RANK[resolver.fail_on(result.config)]
         if any(SEVERITY_RANK.get(s, 2) >= level for s in severities):
             failed = True

@@ -62,7 +62,7 @@ class Result:
     #: the result's output, when the run was given a `Renderer`: rendered by it, or
     #: replayed from the cache; the CLI writes it instead of calling the reporter
     rendered: str | None = field(default=None, repr=False, compare=False)
-    #: what the problems count as (`postlint.cache.problem_counts`), when the result was
+    #: what the problems count as (`postlint.report.problem_counts`), when the result was
     #: replayed from the cache with its output: the CLI counts these, and the problems
     #: are rebuilt only when something asks for them
     counts: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)

@@ -253,7 +253,7 @@ def test_counts_kept_in_an_entry_add_up_as_its_problems_do() -> None:
     """A replayed file is counted from what its entry kept (report.Summary.add_counts):
     the same totals, order of rules and fixable count as adding its problems."""
     from postlint.linter import FileEdit, FileFix, Problem
-    from postlint.report import Summary
+    from postlint.report import Summary, problem_counts
 
     safe = FileFix((FileEdit(0, 1, "x"),), "fix", True)
     unsafe = FileFix((FileEdit(0, 1, "y"),), "maybe", False)
@@ -271,9 +271,13 @@ def test_counts_kept_in_an_entry_add_up_as_its_problems_do() -> None:
         for problems in files * 2:
             fixable = sum(1 for p in problems if p.fix and (p.fix.safe or unsafe_fixes))
             added.add(problems, fixable)
-            counts = cache_module.problem_counts(problems)
+            counts = problem_counts(problems)
             counted.add_counts(counts, counts[3 if unsafe_fixes else 4])
         assert counted == added
+        assert (counted.files, counted.files_with_problems) == (6, 4)
+        assert counted.by_severity == {"warning": 2, "info": 2, "error": 4}
+        assert counted.by_rule == {"b-rule": 4, "z-rule": 4}
+        assert counted.fixable == (6 if unsafe_fixes else 4)
         assert list(counted.by_rule) == list(added.by_rule)
         assert list(counted.rule_severity.items()) == list(added.rule_severity.items())
 

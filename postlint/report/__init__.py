@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TextIO
 
@@ -35,16 +36,11 @@ class Summary:
 
     def add(self, problems: list[Problem], fixable: int, new_file: bool = True) -> None:
         """Count one linted file (`new_file` false: another part of the same big file)."""
-        self._file(new_file, bool(problems))
-        for p in problems:
-            self.by_severity[p.severity] += 1
-            self.by_rule[p.rule] += 1
-            self.rule_severity[p.rule] = p.severity
-        self.fixable += fixable
+        self.add_counts(problem_counts(problems), fixable, new_file)
 
     def add_counts(self, counts: tuple[Any, ...], fixable: int, new_file: bool = True) -> None:
-        """`add` for problems counted before (`postlint.cache.problem_counts`: a file
-        replayed from the cache)."""
+        """Count one linted file from what its problems count as (`problem_counts`, or
+        what a result replayed from the cache brings)."""
         by_severity, by_rule, rule_severity = counts[:3]
         self._file(new_file, bool(by_severity))
         for severity, n in by_severity.items():  # not Counter.update: a Python loop too
@@ -66,6 +62,25 @@ class Summary:
     @property
     def total(self) -> int:
         return sum(self.by_severity.values())
+
+
+def problem_counts(problems: Sequence[Any]) -> tuple[Any, ...]:
+    """What the summary and the exit code take from a part's problems: (count by severity,
+    count by rule, each rule's severity (the last seen), fixes, safe fixes), in the order
+    the problems come (`Summary.add_counts` adds them; a result replayed from the cache
+    brings them, kept in its entry)."""
+    by_severity: dict[str, int] = {}
+    by_rule: dict[str, int] = {}
+    rule_severity: dict[str, str] = {}
+    fixes = safe = 0
+    for p in problems:
+        by_severity[p.severity] = by_severity.get(p.severity, 0) + 1
+        by_rule[p.rule] = by_rule.get(p.rule, 0) + 1
+        rule_severity[p.rule] = p.severity
+        if p.fix:
+            fixes += 1
+            safe += bool(p.fix.safe)
+    return (by_severity, by_rule, rule_severity, fixes, safe)
 
 
 class Reporter(Protocol):
