@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,16 @@ def postlint_in_fresh_python(
         "except SystemExit as exc:\n"
         "    postlint_exit = exc.code\n"
     ) + after
+    return run_python(code, args, cwd, env)
+
+
+def run_python(
+    code: str,
+    args: Sequence[str] = (),
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """`python -c CODE ARGS...` in a fresh interpreter, output captured as text."""
     return subprocess.run(
         [sys.executable, "-c", code, *args],
         cwd=cwd,

@@ -5,8 +5,6 @@ goes to click."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ import pytest
 from postlint import __version__
 from postlint import cli as cli_module
 from postlint.commands import cli
-from tests.conftest import postlint_in_fresh_python
+from tests.conftest import postlint_in_fresh_python, run_python
 
 CLICK = """
 import sys
@@ -26,14 +24,7 @@ cli(prog_name="postlint")
 
 def _click(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, str, str]:
     """Through the click group itself."""
-    done = subprocess.run(
-        [sys.executable, "-c", CLICK, *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_python(CLICK, args, cwd, env)
     return done.returncode, done.stdout, done.stderr
 
 

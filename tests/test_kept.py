@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-import subprocess
 import sys
 import types
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 import pytest
 
 from postlint import kept
+from tests.conftest import postlint_in_fresh_python
 
 RULE = (
     'kind = "phrases"\nseverity = "error"\nmessage = "avoid {match!r}"\n'
@@ -46,22 +46,7 @@ def home(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _run(args: list[str], cwd: Path, env: dict[str, str], after: str = "") -> tuple[int, str]:
-    code = (
-        (
-            "import sys\n"
-            "from postlint.cli import main\n"
-            f"sys.argv = ['postlint', *{args!r}]\n"
-            "try:\n"
-            "    main()\n"
-            "except SystemExit as exc:\n"
-            "    code = exc.code\n"
-        )
-        + after
-        + "sys.exit(code)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, check=False
-    )
+    done = postlint_in_fresh_python(args, cwd, after + "sys.exit(postlint_exit)\n", env)
     return done.returncode, done.stdout + done.stderr
 
 

@@ -13,6 +13,7 @@ import pytest
 import regex
 
 from postlint import regexes
+from tests.conftest import run_python
 
 PATTERN = r"(?i)\b(?:tag|share\s+this\s+with)\s+(?:a|your|\d+)\s+(?P<who>\w+)"
 TEXT = "Tag a friend! Share this with your BESTIE, or tag 3 friends who would."
@@ -178,9 +179,7 @@ print(type(named) is regex.Pattern, regex.compile(PATTERN, regex.V1).findall(TEX
 
 def _alone(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]:
     code = f"PATTERN, TEXT = {PATTERN!r}, {TEXT!r}\n" + ALONE
-    return subprocess.run(
-        [sys.executable, "-c", code, *argv], env=env, capture_output=True, text=True, check=False
-    )
+    return run_python(code, argv, env=env)
 
 
 def test_kept_programs_need_only_the_engine_and_match_as_the_package_does(store: Path) -> None:
