@@ -67,11 +67,9 @@ class RunState:
 
     states: dict[str, Any] = field(default_factory=dict)
     broken_rules: set[str] = field(default_factory=set)
-    #: rule name → whether its kind is cross-post (asked once: `hasattr` on a module that
-    #: lacks the name raises and catches inside, for every post)
-    cross: dict[str, bool] = field(default_factory=dict)
-    #: a kind's module → its `prepare`, or None (asked once, as `cross`)
-    preparers: dict[Any, Any] = field(default_factory=dict)
+    #: a kind's module → whether it is cross-post (`new_state`) and its `prepare` or None,
+    #: asked once (`hasattr` on a module that lacks the name raises and catches inside)
+    kinds: dict[Any, tuple[bool, Any]] = field(default_factory=dict)
 
 
 def _escape(replacement: str, escape: str, newline: str = "\n") -> str | None:
@@ -314,20 +312,18 @@ def lint(
 def _prepare(rule: Rule, state: RunState) -> tuple[Rule, bool, dict[str, Any], Any, bool]:
     """A rule as the lint loop uses it: whether it runs on every post (no post kinds or
     platforms to ask about), its options as message values, its kind's `check` (or what
-    its `prepare` gives for this source), and
-    whether the kind is cross-post (recorded in `state`, asked once: `hasattr` on a
-    module that lacks the name raises and catches inside)."""
-    cross = state.cross.get(rule.name)
-    if cross is None:
-        cross = state.cross[rule.name] = hasattr(rule.module, "new_state")
-    always = not rule.post_kinds and not rule.platforms
-    # a kind may do its per-source work once (`prepare(options)` gives the source's check)
+    the kind's `prepare` gives for this source: per-source work done once), and whether
+    the kind is cross-post (what the kind offers is recorded in `state`, asked once)."""
     module = rule.module
-    if module in state.preparers:
-        prepare = state.preparers[module]
-    else:
-        prepare = state.preparers[module] = getattr(module, "prepare", None)
-    check = rule.module.check if prepare is None else prepare(rule.options)
+    known = state.kinds.get(module)
+    if known is None:
+        known = state.kinds[module] = (
+            hasattr(module, "new_state"),
+            getattr(module, "prepare", None),
+        )
+    cross, prepare = known
+    always = not rule.post_kinds and not rule.platforms
+    check = module.check if prepare is None else prepare(rule.options)
     return rule, always, options_as_dict(rule.options), check, cross
 
 
