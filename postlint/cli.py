@@ -12,9 +12,9 @@ importing it, by calling what the click command `check` calls with the values cl
 pass: the paths as given (a `click.Path(path_type=str)` without checks returns its value
 unchanged), DIR as a Path (a DIR that is a file, or odd, goes to click for its error) and
 every other option at its default. (`--cache-dir` is how CI and pre-commit keep the cache
-somewhere of their own, and how benchmarks/run.py times a re-run.) Anything else goes to click, as does a run where
-click's shell completion is asked for (`_POSTLINT_COMPLETE`) or on Windows (where click
-expands wildcards in the arguments itself). Both ways share the run (`lint`), the error
+somewhere of their own, and how benchmarks/run.py times a re-run.) Anything else goes to
+click, as does a run where click's shell completion is asked for (`_POSTLINT_COMPLETE`) or
+on Windows (where click expands wildcards in the arguments itself). Both ways share the run (`lint`), the error
 handling (`guarded`) and the printing (`echo` is `click.echo`, imported when a notice or an
 error is printed), so they cannot drift apart; tests/test_cli_fast.py runs command lines
 both ways and compares output and exit codes.
