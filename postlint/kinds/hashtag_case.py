@@ -13,10 +13,10 @@ from __future__ import annotations
 import math
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from functools import cache, lru_cache, partial
+from typing import TYPE_CHECKING, Any
 
 from postlint.kinds import Edit, Fix, Hit
 
@@ -95,25 +95,44 @@ def _costs(size: int) -> WordCosts:
     """Word → cost (log of its frequency rank, scaled as in Zipf's law); the sorted list is
     kept across runs by the word list's size and time (postlint.kept: reading it beats
     building it)."""
-    import os
-
-    from postlint import kept
-
-    # read as a file: importlib.resources costs a cold start ~10 ms
-    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    path = os.path.join(here, "data", "words", "en.txt")
-    try:
-        st = os.stat(path)
-    except OSError:
-        return WordCosts(_build_costs(path, size))  # the error it gives
-    stamp = f"{size}:{st.st_size}:{st.st_mtime_ns}"
-    packed = kept.built("word-costs", stamp, lambda: _build_costs(path, size), WordCosts.is_packed)
+    build = partial(_build_costs, size=size)
+    packed = _kept_list("en.txt", "word-costs", str(size), build, WordCosts.is_packed)
     return WordCosts(packed)
 
 
 #: (words in the list, the machine's byte order, per word length: the words of that
 #: length sorted and joined, and their ranks in the list as an array("I"))
 Packed = tuple[int, str, tuple[str, ...], tuple[bytes, ...]]
+
+
+def _kept_list(
+    name: str, store: str, stamp: str, build: Callable[[str], Any], valid: Callable[[Any], bool]
+) -> Any:
+    """`build(path)` of the shipped word list `name` (postlint/data/words), kept across
+    runs by the file's size and time and `stamp` (what else it is built from; postlint.kept:
+    reading what was built beats building it)."""
+    import os
+
+    from postlint import kept
+
+    # read as a file: importlib.resources costs a cold start ~10 ms
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    path = os.path.join(here, "data", "words", name)
+    try:
+        st = os.stat(path)
+    except OSError:
+        return build(path)  # the error it gives
+    key = f"{stamp}:{st.st_size}:{st.st_mtime_ns}"
+    return kept.built(store, key, lambda: build(path), valid)
+
+
+def _by_length(words: Iterable[str]) -> list[list[str]]:
+    """`words` sorted, in one list per length (index: the length)."""
+    ordered = sorted(words)
+    by_length: list[list[str]] = [[] for _ in range(max(map(len, ordered), default=0) + 1)]
+    for word in ordered:
+        by_length[len(word)].append(word)
+    return by_length
 
 
 def _build_costs(path: str, size: int) -> Packed:
@@ -124,9 +143,7 @@ def _build_costs(path: str, size: int) -> Packed:
     words = text.split()[:size]
     # a word listed twice has its last rank (as a dict built in list order has it)
     ranks = dict(zip(words, range(1, len(words) + 1), strict=True))
-    by_length: list[list[str]] = [[] for _ in range(max(map(len, ranks), default=0) + 1)]
-    for word in sorted(ranks):
-        by_length[len(word)].append(word)
+    by_length = _by_length(ranks)
     return (
         len(words),
         sys.byteorder,
@@ -286,19 +303,8 @@ class _RareWords:
 
 
 def _rare_blocks() -> tuple[str, ...]:
-    import os
-
-    from postlint import kept
-
-    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    path = os.path.join(here, "data", "words", "en-rare.txt")
-    try:
-        st = os.stat(path)
-    except OSError:
-        return _build_rare_blocks(path)  # the error it gives
-    stamp = f"{st.st_size}:{st.st_mtime_ns}"
-    blocks: tuple[str, ...] = kept.built(
-        "rare-words", stamp, lambda: _build_rare_blocks(path), _are_blocks
+    blocks: tuple[str, ...] = _kept_list(
+        "en-rare.txt", "rare-words", "", _build_rare_blocks, _are_blocks
     )
     return blocks
 
@@ -306,10 +312,7 @@ def _rare_blocks() -> tuple[str, ...]:
 def _build_rare_blocks(path: str) -> tuple[str, ...]:
     with open(path, encoding="utf-8") as fh:
         words = set(fh.read().split())
-    by_length: list[list[str]] = [[] for _ in range(max(map(len, words), default=0) + 1)]
-    for word in sorted(words):
-        by_length[len(word)].append(word)
-    return tuple("".join(same) for same in by_length)
+    return tuple("".join(same) for same in _by_length(words))
 
 
 def _are_blocks(value: object) -> bool:
